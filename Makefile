@@ -1,0 +1,57 @@
+# Exercise pipeline. `make` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install the package (done by every target that needs it)
+
+.PHONY: extract
+extract: $(STAMP) ## Run the pipeline on raw/ into extracted/, reports/ and schemas/
+	$(PY) -m pipeline extract
+
+.PHONY: test
+test: $(STAMP) ## Run the tests (unit, golden, determinism, schema drift)
+	$(PY) -m pytest
+
+.PHONY: eval
+eval: $(STAMP) ## Precision and recall per field on the seeds and the development corpus
+	$(PY) -m pipeline.evaluate
+
+.PHONY: bench
+bench: $(STAMP) ## Speed and memory benchmark, then the repair benchmark
+	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.repair_bench
+
+.PHONY: bench-repair
+bench-repair: $(STAMP) ## Repair precision/recall on injected noise, and edits on clean text
+	$(PY) -m pipeline.repair_bench
+
+.PHONY: schemas
+schemas: $(STAMP) ## Regenerate schemas/ from pipeline/models.py
+	$(PY) -m pipeline schemas
+
+.PHONY: golden
+golden: $(STAMP) ## Regenerate tests/golden/ from tests/fixtures/raw/ (review the diff!)
+	$(PY) -m pipeline extract --raw tests/fixtures/raw --out tests/golden --no-cache --quiet
+	rm -rf tests/golden/schemas
+
+.PHONY: lint
+lint: $(STAMP) ## Check style with ruff
+	$(PY) -m ruff check pipeline tests
+
+.PHONY: clean
+clean: ## Delete the cache (never touches raw/)
+	rm -rf .cache tests/golden/.cache

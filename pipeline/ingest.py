@@ -1,0 +1,589 @@
+"""Ingest: raw files → ``Document`` records (decoded text, clean view, sections, kind).
+
+The clean view (``Document.text``) is the raw text with markup removed and caption line breaks
+unwrapped; every change is a replacement recorded in ``Document.alignment`` so that any span of
+the clean view maps back to the raw text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import alignment
+from .errors import InputError, input_error
+from .models import Document, Kind, Section, SourceMeta
+from .resources import read_text
+
+MAX_BYTES = 5_000_000
+FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".srt": "srt",
+    ".vtt": "vtt",
+}
+META_SUFFIX = ".meta.json"
+
+Replacement = tuple[int, int, str]
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode UTF-8 bytes (a BOM is allowed); anything else is an ``InputError`` with a fix.
+
+    >>> decode("caf\\u00e9".encode(), "a.txt")
+    'café'
+    """
+    where = path
+    if not data.strip():
+        raise input_error(where, "the file is empty", "Remove it from the raw folder or add its text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise input_error(
+            where,
+            "the file is UTF-16 encoded",
+            f"Convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8 '{path}' > fixed.txt, and replace it",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
+        raise input_error(
+            where, "the file is binary, not text", "Export it as plain text, Markdown, HTML, SRT or VTT"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        guess = "Windows-1252" if _decodes(data, "cp1252") else "an unknown encoding"
+        raise input_error(
+            where,
+            f"the file is not valid UTF-8 (byte {err.start}; it looks like {guess})",
+            f"Convert it to UTF-8, e.g. iconv -f CP1252 -t UTF-8 '{path}' > fixed.txt, and replace it",
+        ) from None
+
+
+def _control_ratio(data: bytes) -> float:
+    control = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
+    return control / max(1, len(data))
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- clean views
+
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line, end excluding the newline and a trailing carriage return."""
+    for m in _LINE.finditer(text):
+        if m.start() == len(text):
+            break
+        end = m.end() - (1 if m.group().endswith("\n") else 0)
+        if end > m.start() and text[end - 1] == "\r":
+            end -= 1
+        yield m.start(), end
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•‣◦·▪]|\d{1,2}[.)])\s+")
+_HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
+_END_PUNCT = re.compile(r"[.!?;,]['\")\]]*\s*$")
+
+
+def _is_title_like(line: str) -> bool:
+    """A short line without closing punctuation, most words capitalised (a title)."""
+    words = re.findall(r"[A-Za-z][\w'’]*", line)
+    if not words or len(line) > 90 or _END_PUNCT.search(line):
+        return False
+    small = {"a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "or", "at", "by"}
+    big = [w for w in words if w.lower() not in small]
+    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.7
+
+
+def _is_heading_line(line: str) -> bool:
+    """A line standing alone that reads as a heading: a title, a short label, or 'Label:'."""
+    stripped = line.strip()
+    if stripped.endswith(":") and len(stripped) <= 90:
+        return True
+    words = stripped.split()
+    short_label = len(stripped) <= 60 and len(words) <= 8 and stripped[0].isupper() and not _END_PUNCT.search(stripped)
+    return short_label or _is_title_like(stripped)
+
+
+def caption_layout(text: str) -> bool:
+    """True when the text is caption lines: many short lines, most ending mid-sentence."""
+    lines = [text[s:e].strip() for s, e in _lines(text)]
+    lines = [ln for ln in lines if ln]
+    if lines and _is_title_like(lines[0]):
+        lines = lines[1:]
+    if len(lines) < 8:
+        return False
+    short = sum(len(ln) <= 60 for ln in lines) / len(lines)
+    open_ended = sum(not _END_PUNCT.search(ln) for ln in lines) / len(lines)
+    return short >= 0.8 and open_ended >= 0.5
+
+
+def unwrap_captions(text: str) -> list[Replacement]:
+    """Join caption lines into running text; a title-like first line stays on its own.
+
+    >>> t = "Title Line\\n\\nso you lie\\n\\non your back\\n"
+    >>> alignment.apply(t, unwrap_captions(t))[0]
+    'Title Line\\n\\nso you lie on your back\\n'
+    """
+    spans = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
+    out: list[Replacement] = []
+    for i, ((_, e1), (s2, _)) in enumerate(zip(spans, spans[1:], strict=False)):
+        if i == 0 and _is_title_like(text[spans[0][0] : e1]):
+            continue
+        out.append((e1, s2, " "))
+    return out
+
+
+def unwrap_soft_breaks(text: str) -> list[Replacement]:
+    """Join hard-wrapped lines of one paragraph (a single newline inside running text).
+
+    >>> t = "A long line of running text that was wrapped by an editor at\\nsome column.\\n"
+    >>> alignment.apply(t, unwrap_soft_breaks(t))[0]
+    'A long line of running text that was wrapped by an editor at some column.\\n'
+    """
+    out: list[Replacement] = []
+    spans = list(_lines(text))
+    for (s1, e1), (s2, e2) in zip(spans, spans[1:], strict=False):
+        prev, nxt = text[s1:e1], text[s2:e2]
+        if not prev.strip() or not nxt.strip() or len(prev.strip()) < 40:
+            continue
+        if prev.rstrip().endswith(":") or _HEADING_MARK.match(prev) or _HEADING_MARK.match(nxt):
+            continue
+        if _LIST_MARK.match(nxt) or _is_title_like(nxt) or _FIELD.match(nxt):
+            continue
+        out.append((e1, s2, " "))
+    return out
+
+
+_CARRIAGE = re.compile(r"\r(?=\n)")
+
+
+def strip_carriage_returns(text: str) -> list[Replacement]:
+    r"""Drop the CR of CRLF line ends.
+
+    >>> strip_carriage_returns("a\r\nb")
+    [(1, 2, '')]
+    """
+    return [(m.start(), m.end(), "") for m in _CARRIAGE.finditer(text)]
+
+
+# Captions ------------------------------------------------------------------
+
+_TIMESTAMP = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
+_CUE_TAG = re.compile(r"<[^>\n]{0,40}>")
+
+
+def caption_cues(text: str, fmt: str) -> list[Replacement]:
+    """Replacements that turn an SRT/VTT file into running text.
+
+    Cue numbers, timestamps, the WEBVTT header, NOTE/STYLE/REGION blocks and inline tags go;
+    a line repeating the previous cue's line (rolling captions) goes; cue lines are joined
+    with single spaces.
+
+    >>> srt = "1\\n00:00:01,000 --> 00:00:02,000\\nhold it\\n\\n2\\n00:00:02,000 --> 00:00:03,000\\nfor <i>30</i> seconds\\n"
+    >>> alignment.apply(srt, caption_cues(srt, "srt"))[0]
+    'hold it for 30 seconds'
+    """
+    blocks: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for s, e in _lines(text):
+        if text[s:e].strip():
+            current.append((s, e))
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    if not blocks:
+        raise ValueError("no caption cues found")
+
+    keep: list[tuple[int, int]] = []  # text lines kept, in order
+    previous_line = None
+    for block in blocks:
+        first = text[block[0][0] : block[0][1]].strip()
+        if fmt == "vtt" and (first.startswith("WEBVTT") or first.split(" ")[0] in {"NOTE", "STYLE", "REGION"}):
+            continue
+        lines = list(block)
+        # Drop an optional cue identifier line and the timing line.
+        ts = next((i for i, (s, e) in enumerate(lines) if _TIMESTAMP.match(text[s:e])), None)
+        if ts is None:
+            if fmt == "srt" and first.isdigit():
+                continue
+            raise ValueError(f"caption block without a timestamp: {first[:40]!r}")
+        for s, e in lines[ts + 1 :]:
+            visible = _CUE_TAG.sub("", text[s:e]).strip()
+            if not visible or visible == previous_line:
+                continue
+            keep.append((s, e))
+            previous_line = visible
+    if not keep:
+        raise ValueError("the captions contain no text")
+
+    out: list[Replacement] = [(0, keep[0][0], "")] if keep[0][0] > 0 else []
+    for i, (s, e) in enumerate(keep):
+        # Inline tags inside a kept line.
+        out.extend((s + m.start(), s + m.end(), "") for m in _CUE_TAG.finditer(text[s:e]))
+        nxt = keep[i + 1][0] if i + 1 < len(keep) else len(text)
+        if nxt > e:
+            out.append((e, nxt, " " if i + 1 < len(keep) else ""))
+    return _merge_touching(out)
+
+
+def _merge_touching(reps: list[Replacement]) -> list[Replacement]:
+    """Sort replacements and fuse the ones that touch, so none overlap."""
+    merged: list[Replacement] = []
+    for s, e, new in sorted(reps):
+        if merged and s <= merged[-1][1]:
+            ps, pe, pnew = merged[-1]
+            if s < pe:  # overlapping: keep the wider one
+                merged[-1] = (ps, max(pe, e), pnew if pe >= e else new)
+            else:
+                merged[-1] = (ps, e, pnew + new)
+        else:
+            merged.append((s, e, new))
+    return merged
+
+
+# HTML ----------------------------------------------------------------------
+
+_HTML_TOKEN = re.compile(
+    r"<!--.*?-->|<(script|style|head|noscript|template)\b[^>]*>.*?</\1\s*>|<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);|\s+",
+    re.S | re.I,
+)
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
+_BLOCK = {"p", "div", "section", "article", "header", "footer", "main", "ul", "ol", "table", "tr",
+          "blockquote", "pre", "figure", "figcaption", "dl", "dt", "dd", "br", "hr", "body", "html"}
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.S | re.I)
+
+
+def html_view(text: str) -> list[Replacement]:
+    """Replacements that turn HTML into Markdown-like text (headings '#', items '-', '1.').
+
+    >>> page = "<h2>Bridge</h2><p>Hold&nbsp;for 5 seconds.</p><ol><li>Lift</li></ol>"
+    >>> alignment.apply(page, html_view(page))[0]
+    '## Bridge\\n\\nHold for 5 seconds.\\n\\n1. Lift\\n\\n'
+    """
+    out: list[Replacement] = []
+    lists: list[list[int]] = []  # stack of [is_ordered, counter]
+    at_line_start = True
+    last_end = 0
+    for m in _HTML_TOKEN.finditer(text):
+        tok = m.group()
+        if m.start() > last_end:  # visible text since the previous token
+            at_line_start = False
+        last_end = m.end()
+        if tok.startswith("&"):
+            out.append((m.start(), m.end(), html.unescape(tok).replace("\xa0", " ")))
+            at_line_start = False
+            continue
+        if tok[0].isspace():
+            out.append((m.start(), m.end(), "" if at_line_start else " "))
+            continue
+        name_m = _TAG_NAME.match(tok)
+        if not name_m or m.group(1):  # comment, script/style/head block, doctype
+            out.append((m.start(), m.end(), ""))
+            continue
+        closing, name = name_m.group(1) == "/", name_m.group(2).lower()
+        new = ""
+        if re.fullmatch(r"h[1-6]", name):
+            new = "\n\n" if closing else "\n\n" + "#" * int(name[1]) + " "
+        elif name in ("ol", "ul"):
+            if closing and lists:
+                lists.pop()
+            elif not closing:
+                lists.append([name == "ol", 0])
+            new = "\n\n"
+        elif name == "li" and not closing:
+            if lists:
+                lists[-1][1] += 1
+                mark = f"{lists[-1][1]}. " if lists[-1][0] else "- "
+            else:
+                mark = "- "
+            new = "\n" + mark
+        elif name in _BLOCK:
+            new = "\n\n"
+        out.append((m.start(), m.end(), new))
+        at_line_start = new.endswith((" ", "\n")) if new else at_line_start
+    return _tidy_newlines(text, out)
+
+
+_WS_RUN = re.compile(r"[ \t]*\n\s*|[ \t]{2,}")
+
+
+def _collapse(s: str) -> str:
+    """Whitespace runs with two newlines become a blank line, with one a newline."""
+    return _WS_RUN.sub(lambda m: "\n\n" if m.group().count("\n") >= 2 else ("\n" if "\n" in m.group() else " "), s)
+
+
+def _tidy_newlines(text: str, reps: list[Replacement]) -> list[Replacement]:
+    """Fuse touching replacements so adjacent block tags give one clean break."""
+    fused: list[Replacement] = []
+    for s, e, new in reps:
+        if fused and fused[-1][1] == s:
+            ps, _, pnew = fused[-1]
+            fused[-1] = (ps, e, _collapse(pnew + new))
+        else:
+            fused.append((s, e, new))
+    if fused and fused[0][0] == 0:
+        s, e, new = fused[0]
+        fused[0] = (s, e, new.lstrip())
+    return fused
+
+
+def html_title(text: str) -> str | None:
+    """The page's <title>, unescaped."""
+    m = _TITLE.search(text)
+    return html.unescape(re.sub(r"\s+", " ", m.group(1))).strip() or None if m else None
+
+
+# --------------------------------------------------------------------------- sections
+
+_FIELD = re.compile(
+    r"^\s*(?:sets?|reps?|repetitions?|hold(?: time)?|frequency|rest|duration|sides?|time|tempo|"
+    r"equipment|position|how often|how long|dosage)\s*:",
+    re.I,
+)
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
+_BULLET = re.compile(r"^\s*[-*+•‣◦·▪]\s+")
+
+
+@cache
+def _cue_regex() -> re.Pattern[str]:
+    lines = [ln.strip() for ln in read_text("data", "spoken_cues.txt").splitlines()]
+    alternatives = [ln for ln in lines if ln and not ln.startswith("#")]
+    return re.compile(r"(?:(?<=^)|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n)|(?<=,\s))(?:" + "|".join(alternatives) + ")", re.I)
+
+
+def spoken_cues(text: str, start: int, end: int) -> list[int]:
+    """Offsets in ``text[start:end]`` where a spoken cue starts a new part.
+
+    >>> t = "Hold it. Next you're going to do a bridge."
+    >>> spoken_cues(t, 0, len(t))
+    [9]
+    """
+    return [start + m.start() for m in _cue_regex().finditer(text[start:end]) if m.start() > 0]
+
+
+def sections(text: str, kind: Kind) -> list[Section]:
+    """Split the clean view into headings, list items, field lines, paragraphs and cues."""
+    out: list[Section] = []
+    block: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        s, e = block[0][0], block[-1][1]
+        parts = [s, *spoken_cues(text, s, e)] if kind == "transcript" else [s]
+        for i, ps in enumerate(parts):
+            pe = parts[i + 1] if i + 1 < len(parts) else e
+            out.append(Section(kind="paragraph" if i == 0 else "cue", start=ps, end=pe))
+        block.clear()
+
+    spans = list(_lines(text))
+    for idx, (s, e) in enumerate(spans):
+        line = text[s:e]
+        if not line.strip():
+            flush()
+            continue
+        lead = len(line) - len(line.lstrip())
+        s_stripped = s + lead
+        nxt = text[spans[idx + 1][0] : spans[idx + 1][1]] if idx + 1 < len(spans) else ""
+        alone = not block and (not nxt.strip() or bool(_LIST_MARK.match(nxt)))
+        if m := _HEADING_MARK.match(line):
+            flush()
+            out.append(Section(kind="heading", start=s_stripped, end=e, level=line.strip().index(" ")))
+        elif m := _NUMBERED.match(line):
+            flush()
+            out.append(Section(kind="item", start=s_stripped, end=e, number=int(m.group(1)), level=1))
+        elif _BULLET.match(line):
+            flush()
+            out.append(Section(kind="item", start=s_stripped, end=e, level=1 + lead // 2))
+        elif _FIELD.match(line):
+            flush()
+            out.append(Section(kind="field", start=s_stripped, end=e))
+        elif alone and _is_heading_line(line):
+            flush()
+            out.append(Section(kind="heading", start=s_stripped, end=e, level=2))
+        else:
+            block.append((s_stripped, e))
+    flush()
+    return out
+
+
+# --------------------------------------------------------------------------- kind and title
+
+_SPEECH = re.compile(
+    r"\b(?:i'm going to show you|i am going to show you|hey (?:everybody|everyone|guys)|let's get started|"
+    r"let us get started|you're going to|you are going to|we're going to|so now|alright|okay so|"
+    r"thanks for watching|subscribe|in this video|be safe)\b",
+    re.I,
+)
+
+
+def detect_kind(text: str, fmt: str, secs: list[Section]) -> tuple[Kind, str]:
+    """Transcript or article, with the reason."""
+    if fmt in ("srt", "vtt"):
+        return "transcript", f"{fmt} caption file"
+    if fmt == "text" and caption_layout(text):
+        return "transcript", "caption line layout"
+    speech = len(_SPEECH.findall(text))
+    words = max(1, len(text.split()))
+    structure = sum(1 for s in secs if s.kind in ("heading", "item", "field"))
+    per_k = 1000 * speech / words
+    if speech >= 3 and per_k >= 4 and structure <= 2:
+        return "transcript", f"spoken style ({speech} speech markers, {structure} headings or items)"
+    return "article", f"written style ({structure} headings or items, {speech} speech markers)"
+
+
+def detect_title(text: str, secs: list[Section]) -> str | None:
+    """The first heading when the document opens with one."""
+    if secs and secs[0].kind == "heading":
+        return re.sub(r"^#+\s*", "", text[secs[0].start : secs[0].end]).strip().rstrip(":") or None
+    return None
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file found in the raw folder."""
+
+    path: Path
+    doc_id: str
+    rel_path: str
+
+
+def discover(raw_dir: Path, root: Path) -> list[RawFile]:
+    """Every document file below ``raw_dir`` (dot files and ``*.meta.json`` excluded), sorted."""
+    files = []
+    for p in sorted(raw_dir.rglob("*")):
+        rel = p.relative_to(raw_dir)
+        if not p.is_file() or any(part.startswith(".") for part in rel.parts) or p.name.endswith(META_SUFFIX):
+            continue
+        try:
+            rel_path = p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            rel_path = p.as_posix()
+        files.append(RawFile(path=p, doc_id=rel.as_posix(), rel_path=rel_path))
+    return files
+
+
+def read_meta(path: Path) -> SourceMeta:
+    """The optional ``<file>.meta.json`` beside a raw file."""
+    meta_path = path.with_name(path.name + META_SUFFIX)
+    if not meta_path.exists():
+        return SourceMeta()
+    try:
+        return SourceMeta.model_validate_json(meta_path.read_bytes())
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(x) for x in first["loc"]) or "file"
+        raise input_error(
+            str(meta_path),
+            f"malformed metadata ({loc}: {first['msg']})",
+            'Use a JSON object with optional "title", "kind" (transcript or article) and "url"',
+        ) from None
+
+
+def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | None = None) -> Document:
+    """Decode, clean and section one raw file. Raises ``InputError`` for unusable input."""
+    meta = meta or SourceMeta()
+    suffix = Path(doc_id).suffix.lower()
+    fmt = FORMATS.get(suffix)
+    if fmt is None:
+        raise input_error(
+            path,
+            f"unknown file type {suffix or '(no extension)'!r}",
+            "Rename it to .txt, .md, .html, .srt or .vtt, or move it out of the raw folder",
+        )
+    if len(data) > MAX_BYTES:
+        raise input_error(
+            path,
+            f"the file is {len(data):,} bytes, over the {MAX_BYTES:,} byte limit",
+            "Split it into smaller documents",
+        )
+    raw = decode(data, path)
+    base = strip_carriage_returns(raw)
+    try:
+        if fmt in ("srt", "vtt"):
+            reps = _merge_touching(base + caption_cues(raw, fmt))
+        elif fmt == "html":
+            reps = _merge_touching(base + html_view(raw))
+        else:
+            reps = base
+    except ValueError as err:
+        raise input_error(path, f"malformed {fmt.upper()} file: {err}", "Check the file's format") from None
+    if fmt in ("text", "markdown"):
+        wrapped = fmt == "text" and caption_layout(raw)
+        reps = _merge_touching(base + (unwrap_captions(raw) if wrapped else unwrap_soft_breaks(raw)))
+    text, pieces = alignment.apply(raw, reps)
+    if not text.strip():
+        raise input_error(path, "the file has no text after removing markup", "Check the file's content")
+    provisional = sections(text, "article")
+    kind, reason = detect_kind(text, fmt, provisional)
+    if meta.kind:
+        kind, reason = meta.kind, "metadata"
+    secs = sections(text, kind) if kind == "transcript" else provisional
+    title = meta.title or (html_title(raw) if fmt == "html" else None) or detect_title(text, secs)
+    return Document(
+        doc_id=doc_id,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        kind=kind,
+        kind_reason=reason,
+        title=title,
+        url=meta.url,
+        raw_text=raw,
+        text=text,
+        alignment=pieces,
+        sections=secs,
+    )
+
+
+def ingest_file(file: RawFile) -> Document:
+    """Read and build one document (I/O wrapper around ``build_document``)."""
+    try:
+        data = file.path.read_bytes()
+    except OSError as err:
+        raise input_error(file.rel_path, f"cannot be read ({err.strerror})", "Check its permissions") from None
+    return build_document(data, doc_id=file.doc_id, path=file.rel_path, meta=read_meta(file.path))
+
+
+def run(raw_dir: Path, out_path: Path, *, root: Path) -> tuple[list[Document], list[InputError]]:
+    """Ingest every file in ``raw_dir``; write Documents as JSONL to ``out_path``."""
+    docs, errors = [], []
+    for f in discover(raw_dir, root):
+        try:
+            docs.append(ingest_file(f))
+        except InputError as err:
+            errors.append(err)
+    from .jsonl import write_records
+
+    write_records(out_path, docs)
+    return docs, errors
+
+

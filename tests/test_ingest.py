@@ -1,0 +1,161 @@
+import pytest
+
+from pipeline import alignment, ingest
+from pipeline.errors import InputError
+from pipeline.models import SourceMeta
+
+
+
+
+def build(data: bytes, name: str = "doc.txt", meta: SourceMeta | None = None):
+    return ingest.build_document(data, doc_id=name, path=f"raw/{name}", meta=meta)
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "empty.txt", "raw/empty.txt: the file is empty"),
+        (b"   \n\n", "blank.txt", "raw/blank.txt: the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.txt", "raw/image.txt: the file is binary"),
+        ("Hold for 30 seconds – each side".encode("cp1252"), "win.txt", "not valid UTF-8"),
+        ("Hold for 30 seconds".encode("utf-16"), "wide.txt", "the file is UTF-16 encoded"),
+        (b"Hold for 30 seconds", "notes.docx", "unknown file type '.docx'"),
+        (b"Hold for 30 seconds", "README", "unknown file type '(no extension)'"),
+        (b"<html><script>x</script></html>", "page.html", "no text after removing markup"),
+        (b"1\nnot a timestamp\nhello\n", "bad.srt", "malformed SRT file"),
+    ],
+)
+def test_ingest_bad_input_names_file_and_fix(data, name, message):
+    with pytest.raises(InputError) as info:
+        build(data, name)
+    text = str(info.value)
+    assert message in text
+    assert text.startswith(f"raw/{name}:")
+    assert len(text.splitlines()) == 1
+
+
+def test_ingest_cp1252_error_says_how_to_convert():
+    with pytest.raises(InputError, match="iconv -f CP1252 -t UTF-8"):
+        build("caf\xe9".encode("cp1252"))
+
+
+def test_ingest_too_large(monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_BYTES", 10)
+    with pytest.raises(InputError, match="over the 10 byte limit"):
+        build(b"Hold for 30 seconds please")
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"\xef\xbb\xbfBridge: hold 5 seconds.", "Bridge: hold 5 seconds."),  # BOM dropped
+        (b"Line one of a paragraph.\r\nLine two.\r\n", "Line one of a paragraph.\nLine two.\n"),  # CRLF
+    ],
+)
+def test_ingest_decodes(data, expected):
+    assert build(data).text == expected
+
+
+CAPTIONS = "My Stretch Video\n\nso today we are\n\ngoing to lie on\n\nyour back and\n\npull one knee\n\nup to your chest\n\nand hold that\n\nfor thirty seconds\n\nthen switch\n\nsides okay\n"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (CAPTIONS, "My Stretch Video\n\nso today we are going to lie on your back and pull one knee up to your chest and hold that for thirty seconds then switch sides okay\n"),
+        # Ordinary paragraphs keep their breaks.
+        ("Bridge\n\nLie on your back.\n\nLift your hips.\n", "Bridge\n\nLie on your back.\n\nLift your hips.\n"),
+    ],
+)
+def test_ingest_unwraps_caption_lines(text, expected):
+    assert build(text.encode()).text == expected
+
+
+def test_ingest_srt_and_vtt():
+    srt = (
+        "1\n00:00:01,000 --> 00:00:03,000\nlie on your back\n\n"
+        "2\n00:00:03,000 --> 00:00:05,000\nlie on your back\nand <i>hug</i> one knee\n"
+    )
+    doc = build(srt.encode(), "clip.srt")
+    assert doc.text == "lie on your back and hug one knee"
+    assert doc.kind == "transcript"
+    vtt = "WEBVTT\n\nNOTE made by hand\n\n00:01.000 --> 00:02.000 align:start\n<v Jo>hold it\n\nid-2\n00:02.000 --> 00:03.000\nfor 5 seconds\n"
+    doc = build(vtt.encode(), "clip.vtt")
+    assert doc.text == "hold it for 5 seconds"
+    s, e = alignment.to_source(doc.alignment, doc.text.index("5 sec"), doc.text.index("5 sec") + 5)
+    assert doc.raw_text[s:e] == "5 sec"
+
+
+def test_ingest_html():
+    page = (
+        "<html><head><title>Back &amp; Hips</title><style>p{}</style></head><body>"
+        "<h2>Bird dog</h2><p>Hold for&nbsp;5&nbsp;seconds.</p><ul><li>Keep your back flat</li><li>Breathe</li></ul>"
+        "</body></html>"
+    )
+    doc = build(page.encode(), "page.html")
+    assert doc.title == "Back & Hips"
+    assert doc.text == "## Bird dog\n\nHold for 5 seconds.\n\n- Keep your back flat\n- Breathe\n\n"
+    kinds = [(s.kind, doc.text[s.start : s.end]) for s in doc.sections]
+    assert kinds == [("heading", "## Bird dog"), ("paragraph", "Hold for 5 seconds."),
+                     ("item", "- Keep your back flat"), ("item", "- Breathe")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("# Title\n\nIntro text here.\n", [("heading", "# Title"), ("paragraph", "Intro text here.")]),
+        ("1. Bridge:\n\nLift your hips.\n", [("item", "1. Bridge:"), ("paragraph", "Lift your hips.")]),
+        ("Knee Rolls\n\nRoll your knees.\n", [("heading", "Knee Rolls"), ("paragraph", "Roll your knees.")]),
+        ("Sets: 3\nReps: 10\n", [("field", "Sets: 3"), ("field", "Reps: 10")]),
+        ("- one\n- two\n", [("item", "- one"), ("item", "- two")]),
+        # A sentence standing alone is a paragraph, not a heading.
+        ("Lie on your back.\n\nHold it.\n", [("paragraph", "Lie on your back."), ("paragraph", "Hold it.")]),
+    ],
+)
+def test_ingest_sections(text, expected):
+    doc = build(text.encode(), "doc.md")
+    assert [(s.kind, doc.text[s.start : s.end]) for s in doc.sections] == expected
+
+
+def test_ingest_spoken_cues_split_transcripts():
+    text = (
+        "Hey everybody, today I'm going to show you some stretches. Let's get started. "
+        "Lie on your back and hold it. Next you're going to do a bridge. Lift up. "
+        "After you do those, then you're going to do a clamshell. You're going to love it."
+    )
+    doc = build(text.encode())
+    assert doc.kind == "transcript"
+    cues = [doc.text[s.start : s.end].split(".")[0] for s in doc.sections if s.kind == "cue"]
+    assert cues == ["Next you're going to do a bridge", "After you do those, then you're going to do a clamshell"]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("# Stretches\n\n1. Bridge\n\nLift.\n\n2. Plank\n\nHold.\n", "article"),
+        ("So today I'm going to show you a stretch. You're going to lie down and you're going to breathe. "
+         "Now we're going to do the next one, okay so you're going to lift.", "transcript"),
+        ("The bridge strengthens the glutes. It is done lying down.", "article"),
+    ],
+)
+def test_ingest_detects_kind(text, kind):
+    assert build(text.encode(), "doc.md").kind == kind
+
+
+def test_ingest_metadata(tmp_path):
+    (tmp_path / "a.txt").write_text("Hold 5 seconds.")
+    (tmp_path / "a.txt.meta.json").write_text('{"title": "A", "kind": "transcript", "url": "https://example.org/a"}')
+    (tmp_path / "b.txt").write_text("Hold 5 seconds.")
+    (tmp_path / "b.txt.meta.json").write_text('{"title": "B", "colour": "red"}')
+    files = {f.doc_id: f for f in ingest.discover(tmp_path, tmp_path.parent)}
+    assert sorted(files) == ["a.txt", "b.txt"]
+    doc = ingest.ingest_file(files["a.txt"])
+    assert (doc.title, doc.kind, doc.url, doc.kind_reason) == ("A", "transcript", "https://example.org/a", "metadata")
+    with pytest.raises(InputError, match=r"b.txt.meta.json: malformed metadata \(colour: Extra inputs"):
+        ingest.ingest_file(files["b.txt"])
+
+
+def test_ingest_discover_skips_hidden(tmp_path):
+    (tmp_path / ".DS_Store").write_bytes(b"\x00")
+    (tmp_path / "x.md").write_text("# X")
+    assert [f.doc_id for f in ingest.discover(tmp_path, tmp_path)] == ["x.md"]
