@@ -1,0 +1,544 @@
+"""The dosage grammar: hold times, repetitions, sets, side and frequency found in a spaCy Doc.
+
+The rules are data (``pipeline/patterns/dosage.jsonl``, spaCy Matcher token patterns). Three kinds
+of label live there:
+
+- positive labels say where a value is stated: HOLD, REPS, SETS, SIDE, FREQUENCY;
+- negative labels mark numbers that are no dosage (TEMPO, REST, COUNTDOWN, AGE, PERCENT, ORDINAL,
+  NOT_DURATION, ROUTINE, MULTIPLIER, CONTEXT); a positive match that overlaps one is dropped, which
+  also lets a negative pattern act as a look-ahead ("the other side" but not "the other side of
+  the room");
+- GENERIC marks a sentence that gives guidance for every exercise ("hold each stretch ...").
+
+The patterns only say *where*; the values are read from the matched tokens by the pure functions
+below, by role: a number before a time unit is a hold, before "reps"/"times" a repetition count,
+before "sets"/"rounds" a set count, and around an "x" the sets and the reps ("3 x 10"). A match
+whose numbers cannot all be given a role, or whose values are implausible, is dropped: a missed
+value is better than a wrong one.
+
+Conventions: ranges are inclusive; "up to N" and "at least N" are recorded as {N, N} (the stated
+number, since neither bound is given); "a couple of", "a few" and "several" give no value; "a
+minute" is 60 only inside a hold phrase (the patterns only read it there); a bare "m" is a minute
+only when written straight after the number ("5m"); a breath count ("5 deep breaths") is no hold.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
+
+from spacy.errors import MatchPatternError
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+from text_to_num import text2num
+
+from . import resources
+from .errors import data_error
+from .models import Dosage, FieldName, Frequency, Range
+
+PATTERNS = "dosage"
+RESOURCE = "pipeline/patterns/dosage.jsonl"
+
+FIELDS: dict[str, FieldName] = {
+    "HOLD": "hold_seconds",
+    "REPS": "reps",
+    "SETS": "sets",
+    "SIDE": "per_side",
+    "FREQUENCY": "frequency",
+}
+NEGATIVE = frozenset(
+    {
+        "TEMPO",
+        "REST",
+        "COUNTDOWN",
+        "AGE",
+        "PERCENT",
+        "ORDINAL",
+        "NOT_DURATION",
+        "ROUTINE",
+        "MULTIPLIER",
+        "CONTEXT",
+    }
+)
+GENERIC = "GENERIC"
+LABELS = frozenset(FIELDS) | NEGATIVE | {GENERIC}
+
+# Plausible values; a match outside them is dropped (a hold of 3 hours is a recipe or a film).
+LIMITS: dict[str, tuple[int, int]] = {"hold_seconds": (1, 1800), "reps": (1, 200), "sets": (1, 20)}
+TIMES_LIMIT = (1, 30)
+_FIELD_ORDER = {
+    name: i for i, name in enumerate(("hold_seconds", "reps", "sets", "per_side", "frequency"))
+}
+
+SECONDS_PER_UNIT = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+}  # fmt: skip
+REP_WORDS = frozenset({"rep", "reps", "repetition", "repetitions", "times", "time"})
+SET_WORDS = frozenset({"set", "sets", "round", "rounds", "circuit", "circuits"})
+TIMES_SIGNS = frozenset({"x", "×"})
+CONNECTORS = frozenset({"-", "–", "—", "to", "or"})
+ONCE_WORDS = {"once": 1, "twice": 2, "thrice": 3}
+PERIOD_WORDS = {
+    "day": "day", "days": "day", "daily": "day", "nightly": "day", "everyday": "day",
+    "morning": "day", "evening": "day", "night": "day",
+    "week": "week", "weeks": "week", "weekly": "week",
+    "month": "month", "months": "month", "monthly": "month",
+}  # fmt: skip
+_DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
+# After these words "one" is a pronoun, not a count: "each one", "the other one".
+_ONE_AS_PRONOUN = frozenset(
+    {"each", "every", "this", "that", "the", "which", "other", "another", "any", "no"}
+)
+
+
+class Tok(NamedTuple):
+    """A token as the value functions see it: lower-case text, and no space before it."""
+
+    text: str
+    glued: bool
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number or range read from tokens ``start:end``, with the unit that followed it.
+
+    ``unit`` is "s" for a duration (values already in seconds), "rep", "set", or None.
+    """
+
+    lo: float
+    hi: float
+    unit: str | None
+    start: int
+    end: int
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@cache
+def pattern_labels() -> dict[str, str]:
+    """Label of every dosage pattern, by pattern id; ids unique, labels known."""
+    labels: dict[str, str] = {}
+    for n, entry in enumerate(resources.patterns(PATTERNS), start=1):
+        if entry.id in labels:
+            raise data_error(
+                RESOURCE,
+                None,
+                f"pattern {n}: duplicate id {entry.id!r}",
+                "Give every pattern its own id",
+            )
+        if entry.label not in LABELS:
+            raise data_error(
+                RESOURCE, None, f"pattern {entry.id!r}: unknown label {entry.label!r}",
+                f"Use one of {', '.join(sorted(LABELS))}",
+            )  # fmt: skip
+        if isinstance(entry.pattern, str):
+            raise data_error(
+                RESOURCE, None, f"pattern {entry.id!r} is a phrase", "Write it as a token pattern"
+            )
+        labels[entry.id] = entry.label
+    return labels
+
+
+@cache
+def matcher(vocab: Vocab) -> Matcher:
+    """A validating Matcher over every dosage pattern, built once per vocab; key = pattern id."""
+    pattern_labels()  # checks ids and labels first
+    built = Matcher(vocab, validate=True)
+    for entry in resources.patterns(PATTERNS):
+        try:
+            built.add(entry.id, [entry.pattern])  # type: ignore[list-item]
+        except MatchPatternError as err:
+            detail = " ".join(str(err).split())
+            raise data_error(RESOURCE, None, f"pattern {entry.id!r} is invalid: {detail}") from None
+    return built
+
+
+# --------------------------------------------------------------------------- values
+
+
+def words(text: str) -> list[Tok]:
+    """Tokens of ``text`` as the dosage tokenizer splits them (for examples and tests).
+
+    >>> words("3x10")
+    [Tok(text='3', glued=False), Tok(text='x', glued=True), Tok(text='10', glued=True)]
+    """
+    from .tokenizer import build_tokenizer_nlp
+
+    return toks(build_tokenizer_nlp()(text))
+
+
+def toks(span: Span | Doc) -> list[Tok]:
+    """The value functions' view of a span."""
+    doc = span.doc if isinstance(span, Span) else span
+    return [Tok(t.lower_, t.i > 0 and not doc[t.i - 1].whitespace_) for t in span]
+
+
+@cache
+def number(phrase: str) -> int | None:
+    """Integer value of a cardinal number in digits or English words, else None.
+
+    Words go through text2num, which validates compounds ("twenty five" but not "five twenty").
+
+    >>> [number(w) for w in ["12", "three", "twenty five", "ninety", "hundred"]]
+    [12, 3, 25, 90, 100]
+    >>> [number(w) for w in ["second", "few", "1/2", "five twenty"]]
+    [None, None, None, None]
+    """
+    if phrase.isdigit():
+        return int(phrase)
+    if len(phrase) < 3 or not phrase.replace(" ", "").isalpha():
+        return None
+    try:
+        return text2num(phrase, "en")
+    except ValueError:
+        return None
+
+
+def value_at(tokens: Sequence[Tok], i: int) -> tuple[float, int] | None:
+    """The number that starts at token ``i`` and the index after it, or None.
+
+    Reads digits ("12", "1.5"), number words and their compounds ("twenty five", "twenty-five"),
+    "half a", "a"/"a full" before "minute", and a trailing "and a half".
+
+    >>> t = words("hold for one and a half minutes")
+    >>> value_at(t, 2)
+    (1.5, 6)
+    >>> value_at(words("twenty-five reps"), 0), value_at(words("a few reps"), 0)
+    ((25.0, 3), None)
+    """
+    n = len(tokens)
+    text = tokens[i].text
+    value: float
+    if text == "half" and i + 1 < n and tokens[i + 1].text in {"a", "an"}:
+        return 0.5, i + 2
+    if text in {"a", "an"}:
+        j = i + 1
+        if j < n and tokens[j].text in {"full", "whole", "good"}:
+            j += 1
+        if j < n and tokens[j].text in {"minute", "min"}:  # "a second" is no duration
+            return 1.0, j
+        return None
+    if _DIGITS.match(text):
+        value, j = float(text), i + 1
+    else:
+        # Collect number words, joined by spaces or by a hyphen written without spaces.
+        run: list[tuple[str, int]] = []
+        j = i
+        while j < n and number(tokens[j].text) is not None and not tokens[j].text.isdigit():
+            run.append((tokens[j].text, j + 1))
+            if (
+                j + 2 < n
+                and tokens[j + 1].text == "-"
+                and tokens[j + 1].glued
+                and tokens[j + 2].glued
+            ):
+                j += 2
+            else:
+                j += 1
+        found = None
+        for m in range(len(run), 0, -1):
+            parsed = number(" ".join(w for w, _ in run[:m]))
+            if parsed is not None:
+                found = (float(parsed), run[m - 1][1])
+                break
+        if found is None:
+            return None
+        value, j = found
+    if [t.text for t in tokens[j : j + 3]] == ["and", "a", "half"]:
+        value, j = value + 0.5, j + 3
+    return value, j
+
+
+def amounts(tokens: Sequence[Tok]) -> list[Amount]:
+    """Every number or range in ``tokens`` with the unit after it; durations in seconds.
+
+    >>> [(a.lo, a.hi, a.unit) for a in amounts(words("hold it about three to five seconds"))]
+    [(3.0, 5.0, 's')]
+    >>> [(a.lo, a.hi, a.unit) for a in amounts(words("2 sets of 10-12 reps"))]
+    [(2.0, 2.0, 'set'), (10.0, 12.0, 'rep')]
+    >>> [(a.lo, a.hi, a.unit) for a in amounts(words("between 20 and 30 s or 30 s to a minute"))]
+    [(20.0, 30.0, 's'), (30.0, 60.0, 's')]
+    >>> [(a.lo, a.hi, a.unit) for a in amounts(words("hold 5m, or 5 m"))]
+    [(300.0, 300.0, 's'), (5.0, 5.0, None)]
+    """
+    n = len(tokens)
+    found: list[Amount] = []
+    i = 0
+    while i < n:
+        first = value_at(tokens, i)
+        if (
+            first is not None
+            and tokens[i].text == "one"
+            and i > 0
+            and tokens[i - 1].text in _ONE_AS_PRONOUN
+        ):
+            first = None  # "hold each one for 10 seconds"
+        if first is None:
+            i += 1
+            continue
+        lo, j = first
+        hi = lo
+        between = i > 0 and tokens[i - 1].text == "between"
+        if j < n and (
+            tokens[j].text in CONNECTORS
+            or tokens[j].text == ","
+            or (between and tokens[j].text == "and")
+        ):
+            second = value_at(tokens, j + 1)
+            # "20, 30 seconds" is a spoken range; "3, 2, 1" counts down and is no range.
+            if second is not None and (tokens[j].text != "," or second[0] > lo):
+                hi, j = second
+        k = (
+            j + 1
+            if j + 1 < n and tokens[j].text == "-" and tokens[j + 1].text in SECONDS_PER_UNIT
+            else j
+        )
+        unit: str | None = None
+        if k < n and _is_time_unit(tokens, k):
+            factor = SECONDS_PER_UNIT[tokens[k].text]
+            lo, hi, j, unit = lo * factor, hi * factor, k + 1, "s"
+            if [t.text for t in tokens[j : j + 3]] == ["and", "a", "half"]:
+                lo, hi, j = lo + factor / 2, hi + factor / 2, j + 3
+            if j < n and tokens[j].text in CONNECTORS and lo == hi:
+                upper = value_at(tokens, j + 1)
+                if upper is not None and upper[1] < n and _is_time_unit(tokens, upper[1]):
+                    hi, j = upper[0] * SECONDS_PER_UNIT[tokens[upper[1]].text], upper[1] + 1
+                elif upper is not None and tokens[j].text == "or":  # "a minute or two"
+                    hi, j = upper[0] * factor, upper[1]
+        elif k < n and tokens[k].text in REP_WORDS:
+            unit, j = "rep", k + 1
+        elif k < n and tokens[k].text in SET_WORDS:
+            unit, j = "set", k + 1
+        found.append(Amount(lo, hi, unit, i, j))
+        i = j
+    return found
+
+
+def _is_time_unit(tokens: Sequence[Tok], k: int) -> bool:
+    """A time unit at ``k``; "m" only when glued to the number before it ("5m", not "5 m")."""
+    text = tokens[k].text
+    return text in SECONDS_PER_UNIT and (text != "m" or tokens[k].glued)
+
+
+def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
+    """The hold/reps/sets values a HOLD, REPS or SETS match states, or None when it is no dosage.
+
+    Every number must get a role and every value must be plausible (``LIMITS``, whole numbers,
+    min <= max); the label's own field must be among them.
+
+    >>> def show(label, text):
+    ...     got = values(label, words(text))
+    ...     return got and {k: (v.min, v.max) for k, v in got.items()}
+    >>> show("SETS", "2 sets of 10"), show("SETS", "3 x 8-12")
+    ({'sets': (2, 2), 'reps': (10, 10)}, {'sets': (3, 3), 'reps': (8, 12)})
+    >>> show("HOLD", "hold for half a minute"), show("HOLD", "2 x 30 seconds")
+    ({'hold_seconds': (30, 30)}, {'reps': (2, 2), 'hold_seconds': (30, 30)})
+    >>> show("REPS", "x10"), show("REPS", "do 5 on each side"), show("HOLD", "for a count of five")
+    ({'reps': (10, 10)}, {'reps': (5, 5)}, {'hold_seconds': (5, 5)})
+    >>> show("HOLD", "hold for 10 hours"), show("REPS", "do 5000 reps"), show("HOLD", "hold 2.5 s")
+    (None, None, None)
+    """
+    found = amounts(tokens)
+    out: dict[str, tuple[float, float]] = {}
+    for idx, amount in enumerate(found):
+        before = tokens[amount.start - 1].text if amount.start > 0 else ""
+        after = tokens[amount.end].text if amount.end < len(tokens) else ""
+        following = found[idx + 1] if idx + 1 < len(found) else None
+        role: str | None
+        if amount.unit == "s":
+            role = "hold_seconds"
+        elif amount.unit == "rep":
+            role = "reps"
+        elif amount.unit == "set":
+            role = "sets"
+        elif after in TIMES_SIGNS and following is not None and following.start == amount.end + 1:
+            role = "reps" if following.unit == "s" else "sets"
+        elif after in TIMES_SIGNS or before in TIMES_SIGNS:
+            role = "reps"
+        elif (
+            before in {"of", "to"}
+            and amount.start >= 2
+            and tokens[amount.start - 2].text == "count"
+        ):
+            role = "hold_seconds"
+        elif before == "of" and "sets" in out:
+            role = "reps"
+        else:
+            role = {"REPS": "reps", "SETS": "sets"}.get(label)
+        if role is None or role in out:
+            return None
+        out[role] = (amount.lo, amount.hi)
+    if FIELDS[label] not in out:
+        return None
+    ranges: dict[str, Range] = {}
+    for role, (lo, hi) in out.items():
+        low, high = LIMITS[role]
+        if lo != int(lo) or hi != int(hi) or not low <= lo <= hi <= high:
+            return None
+        ranges[role] = Range(min=int(lo), max=int(hi))
+    return ranges
+
+
+def frequency(tokens: Sequence[Tok]) -> Frequency | None:
+    """How often a FREQUENCY match says to train, or None.
+
+    >>> def show(text):
+    ...     f = frequency(words(text))
+    ...     return f and (f.times.min, f.times.max, f.period)
+    >>> show("twice a day"), show("3-4 times per week"), show("once or twice daily")
+    ((2, 2, 'day'), (3, 4, 'week'), (1, 2, 'day'))
+    >>> show("Frequency: 2x/day"), show("do these stretches daily"), show("3 days a week")
+    ((2, 2, 'day'), (1, 1, 'day'), (3, 3, 'week'))
+    """
+    periods = [PERIOD_WORDS[t.text] for t in tokens if t.text in PERIOD_WORDS]
+    if not periods:
+        return None
+    once = [ONCE_WORDS[t.text] for t in tokens if t.text in ONCE_WORDS]
+    if once:
+        lo, hi = min(once), max(once)
+    else:
+        counted = [a for a in amounts(tokens) if a.unit != "s"]
+        if len(counted) > 1:
+            return None
+        lo, hi = (counted[0].lo, counted[0].hi) if counted else (1.0, 1.0)
+    low, high = TIMES_LIMIT
+    if lo != int(lo) or hi != int(hi) or not low <= lo <= hi <= high:
+        return None
+    return Frequency(times=Range(min=int(lo), max=int(hi)), period=periods[-1])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    label: str
+    rule: str
+    start: int
+    end: int
+    dosages: tuple[tuple[str, Range | Frequency | bool], ...]
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop punctuation and whitespace at both ends: no dosage span starts or ends with them."""
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _cut_off(doc: Doc, start: int, end: int) -> bool:
+    """True when a span is a piece of a longer expression.
+
+    That is "10 reps" of "8-10 reps", "x 10" of "x 10 seconds", "repeat 3x" of "repeat 3x10", or
+    "Reps: 3" of "Sets/Reps: 3 x 10".
+    """
+    if (
+        start >= 2
+        and doc[start].like_num
+        and doc[start - 1].lower_ in CONNECTORS
+        and doc[start - 2].like_num
+    ):
+        return True
+    if end == len(doc):
+        return False
+    last, after = doc[end - 1], doc[end]
+    if last.like_num and after.lower_ in SECONDS_PER_UNIT:
+        return True
+    if last.like_num and after.lower_ in TIMES_SIGNS:
+        return end + 1 < len(doc) and doc[end + 1].like_num
+    return last.lower_ in TIMES_SIGNS and after.like_num
+
+
+def _parse(label: str, span: Span) -> tuple[tuple[str, Range | Frequency | bool], ...] | None:
+    if label == "SIDE":
+        return (("per_side", True),)
+    if label == "FREQUENCY":
+        freq = frequency(toks(span))
+        return None if freq is None else (("frequency", freq),)
+    ranges = values(label, toks(span))
+    if ranges is None:
+        return None
+    return tuple(sorted(ranges.items(), key=lambda kv: _FIELD_ORDER[kv[0]]))
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Longest disjoint matches; frequency first ("3 times a week" is no reps), side apart."""
+    chosen: list[_Candidate] = []
+    taken: dict[bool, set[int]] = {True: set(), False: set()}
+    order = sorted(
+        candidates, key=lambda c: (c.label != "FREQUENCY", -(c.end - c.start), c.start, c.rule)
+    )
+    for cand in order:
+        used = taken[cand.label == "SIDE"]
+        tokens = range(cand.start, cand.end)
+        if any(i in used for i in tokens):
+            continue
+        used.update(tokens)
+        chosen.append(cand)
+    return chosen
+
+
+def find(doc: Doc) -> list[Dosage]:
+    """Every dosage stated in ``doc``, in text order; offsets are character offsets in ``doc.text``.
+
+    A positive match is dropped when a negative one overlaps it; of overlapping positive matches
+    the longest wins (a frequency before anything else; a side phrase never competes with a
+    number). ``generic`` is set when the sentence also holds a GENERIC cue; sentences are
+    ``doc.sents`` when the doc has sentence boundaries, else the whole doc is one sentence.
+
+    >>> from pipeline.tokenizer import build_tokenizer_nlp
+    >>> [(d.field, d.value and (d.value.min, d.value.max), d.rule, d.generic)
+    ...  for d in find(build_tokenizer_nlp()("Hold each stretch 8-10 seconds, then rest 30 s."))]
+    [('hold_seconds', (8, 10), 'hold.verb_n_unit', True)]
+    """
+    labels = pattern_labels()
+    matches = []
+    for key, start, end in matcher(doc.vocab)(doc):
+        rule = doc.vocab.strings[key]
+        start, end = _trim(doc, start, end)
+        if start < end:
+            matches.append((labels[rule], rule, start, end))
+    blocked = {i for label, _, s, e in matches if label in NEGATIVE for i in range(s, e)}
+    starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    generic = {bisect_right(starts, s) - 1 for label, _, s, _ in matches if label == GENERIC}
+
+    candidates = []
+    for label, rule, start, end in matches:
+        if (
+            label not in FIELDS
+            or any(i in blocked for i in range(start, end))
+            or _cut_off(doc, start, end)
+        ):
+            continue
+        parsed = _parse(label, doc[start:end])
+        if parsed:
+            candidates.append(_Candidate(label, rule, start, end, parsed))
+
+    found = []
+    for cand in _select(candidates):
+        start_char = doc[cand.start].idx
+        end_char = doc[cand.end - 1].idx + len(doc[cand.end - 1].text)
+        is_generic = bisect_right(starts, cand.start) - 1 in generic
+        for name, value in cand.dosages:
+            found.append(
+                Dosage(
+                    field=name,  # type: ignore[arg-type]
+                    value=value if isinstance(value, Range) else None,
+                    per_side=True if name == "per_side" else None,
+                    frequency=value if isinstance(value, Frequency) else None,
+                    start=start_char,
+                    end=end_char,
+                    rule=cand.rule,
+                    generic=is_generic,
+                )
+            )
+    return sorted(found, key=lambda d: (d.start, d.end, _FIELD_ORDER[d.field]))

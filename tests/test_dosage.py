@@ -1,0 +1,463 @@
+"""The dosage grammar: every stated form, the forms that must not count, and the rules."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.resources import files
+
+import pytest
+import spacy
+from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
+
+from pipeline import dosage, resources
+from pipeline.models import Dosage
+from pipeline.tokenizer import build_tokenizer_nlp, customize
+
+
+def summary(d: Dosage) -> tuple:
+    """(field, min, max), (field, True), or ("frequency", min, max, period)."""
+    if d.field == "per_side":
+        return ("per_side", d.per_side)
+    if d.field == "frequency":
+        assert d.frequency is not None
+        return ("frequency", d.frequency.times.min, d.frequency.times.max, d.frequency.period)
+    assert d.value is not None
+    return (d.field, d.value.min, d.value.max)
+
+
+def run(text: str) -> list[Dosage]:
+    return dosage.find(build_tokenizer_nlp()(text))
+
+
+HOLD = [
+    ("Hold for 30 seconds.", [("hold_seconds", 30, 30)]),
+    ("Hold your left heel against the wall for 20 seconds.", [("hold_seconds", 20, 20)]),
+    ("Hold the top position or about 5 seconds.", [("hold_seconds", 5, 5)]),
+    ("Hold or about 5 seconds.", [("hold_seconds", 5, 5)]),
+    ("Hold for the 15 seconds, then lower.", [("hold_seconds", 15, 15)]),
+    ("Hold it for the 12 seconds.", [("hold_seconds", 12, 12)]),
+    ("Hold the plank, then rest for 30 seconds.", []),
+    ("Hold the bridge and count down from 10 seconds.", []),
+    ("Begin with about 8 of these and build up.", [("reps", 8, 8)]),
+    ("Go through the whole flow about four times.", [("reps", 4, 4)]),
+    ("Hold it about three to five seconds, then relax.", [("hold_seconds", 3, 5)]),
+    ("Hold that stretch 30 seconds.", [("hold_seconds", 30, 30)]),
+    ("It should be held for 20-30 secs.", [("hold_seconds", 20, 30)]),
+    ("Hold 20–30s.", [("hold_seconds", 20, 30)]),
+    ("Hold 20—30 sec.", [("hold_seconds", 20, 30)]),
+    ("Hold the pose for twenty-five seconds.", [("hold_seconds", 25, 25)]),
+    ("Hold the plank for 1-2 minutes.", [("hold_seconds", 60, 120)]),
+    ("Hold for 5m.", [("hold_seconds", 300, 300)]),
+    ("Hold for 90s.", [("hold_seconds", 90, 90)]),
+    ("Hold for 2 mins.", [("hold_seconds", 120, 120)]),
+    ("Hold for a minute.", [("hold_seconds", 60, 60)]),
+    ("Hold it for a full minute.", [("hold_seconds", 60, 60)]),
+    ("Hold for half a minute.", [("hold_seconds", 30, 30)]),
+    ("Hold for a minute and a half.", [("hold_seconds", 90, 90)]),
+    ("Hold for one and a half minutes.", [("hold_seconds", 90, 90)]),
+    ("Hold for a minute or two.", [("hold_seconds", 60, 120)]),
+    ("Hold for 30 seconds to a minute.", [("hold_seconds", 30, 60)]),
+    ("Hold 45 seconds to 2 minutes.", [("hold_seconds", 45, 120)]),
+    ("Hold between 20 and 30 seconds.", [("hold_seconds", 20, 30)]),
+    ("Hold for 20 or 30 seconds.", [("hold_seconds", 20, 30)]),
+    ("Hold for twenty to thirty seconds.", [("hold_seconds", 20, 30)]),
+    ("Hold for 20 to 30 seconds.", [("hold_seconds", 20, 30)]),
+    ("Hold for 1 minute.", [("hold_seconds", 60, 60)]),
+    ("hold 1 min", [("hold_seconds", 60, 60)]),
+    ("Hold for ninety seconds.", [("hold_seconds", 90, 90)]),
+    ("Hold up to 10 seconds.", [("hold_seconds", 10, 10)]),
+    ("Hold for at least 5 seconds.", [("hold_seconds", 5, 5)]),
+    ("Hold for a minimum of sixty seconds.", [("hold_seconds", 60, 60)]),
+    ("Hold it there for like 15 seconds, okay?", [("hold_seconds", 15, 15)]),
+    ("Hold, 10 seconds.", [("hold_seconds", 10, 10)]),
+    ("Hold: 30 seconds", [("hold_seconds", 30, 30)]),
+    ("Stay here for a count of 5.", [("hold_seconds", 5, 5)]),
+    ("Hold for a count of ten.", [("hold_seconds", 10, 10)]),
+    ("Stay in this position for 30 seconds.", [("hold_seconds", 30, 30)]),
+    ("Remain there for about a minute.", [("hold_seconds", 60, 60)]),
+    ("Keep it there for 20 seconds.", [("hold_seconds", 20, 20)]),
+    ("Do a 30-second hold at the top.", [("hold_seconds", 30, 30)]),
+    ("Five 10-second holds.", [("hold_seconds", 10, 10)]),
+    ("Hold 30 seconds each side.", [("hold_seconds", 30, 30), ("per_side", True)]),
+    ("30 seconds on each leg", [("hold_seconds", 30, 30), ("per_side", True)]),
+    ("2 x 30 seconds each side", [("reps", 2, 2), ("hold_seconds", 30, 30), ("per_side", True)]),
+    ("Do 2 sets of 30 seconds.", [("hold_seconds", 30, 30), ("sets", 2, 2)]),
+    ("Hold for 5 seconds, 10 times.", [("hold_seconds", 5, 5), ("reps", 10, 10)]),
+    ("Hold 5 seconds and repeat 10 times.", [("hold_seconds", 5, 5), ("reps", 10, 10)]),
+    ("Hold each stretch 8-10 seconds.", [("hold_seconds", 8, 10)]),
+    ("Hold each one for 10 seconds.", [("hold_seconds", 10, 10)]),
+    ("Hold 30 sec/side.", [("hold_seconds", 30, 30), ("per_side", True)]),
+    ("Hold for 30 seconds a side.", [("hold_seconds", 30, 30), ("per_side", True)]),
+    ("Stay in the pose for 30 seconds to 1 minute.", [("hold_seconds", 30, 60)]),
+    ("Stay there for half a minute.", [("hold_seconds", 30, 30)]),
+    ("Keep the stretch for a minute.", [("hold_seconds", 60, 60)]),
+    # no value
+    ("Hold for 5 deep breaths.", []),
+    ("Take five slow breaths here.", []),
+    ("Hold for 5 m.", []),
+    ("Hold it for a few seconds.", []),
+    ("Hold for a couple of seconds.", []),
+    ("Hold for a second.", []),
+    ("Hold for 10.", []),
+    ("Hold for 3 hours.", []),
+    ("Hold for 2.5 seconds.", []),
+]
+
+REPS = [
+    ("Do 10 reps.", [("reps", 10, 10)]),
+    ("Do 10-15 reps.", [("reps", 10, 15)]),
+    ("Do 8–12 repetitions.", [("reps", 8, 12)]),
+    ("Do 10reps.", [("reps", 10, 10)]),
+    ("Do twelve reps.", [("reps", 12, 12)]),
+    ("Do 10 of these.", [("reps", 10, 10)]),
+    ("Ten of these.", [("reps", 10, 10)]),
+    ("We're doing three of those.", [("reps", 3, 3)]),
+    ("Repeat 5 times.", [("reps", 5, 5)]),
+    ("Repeat the sequence 3-5 times.", [("reps", 3, 5)]),
+    ("Do this 10 times.", [("reps", 10, 10)]),
+    ("Perform each stretch 5 times.", [("reps", 5, 5)]),
+    ("Each one should be repeated 10 times.", [("reps", 10, 10)]),
+    ("Lift your leg 10 times.", [("reps", 10, 10)]),
+    ("Squeeze your shoulder blades together 10 times.", [("reps", 10, 10)]),
+    ("Knee rolls: 8 times", [("reps", 8, 8)]),
+    ("Do 5 on each side.", [("reps", 5, 5), ("per_side", True)]),
+    ("3 to each side", [("reps", 3, 3), ("per_side", True)]),
+    ("10 per leg", [("reps", 10, 10), ("per_side", True)]),
+    ("Do 10 on both sides.", [("reps", 10, 10), ("per_side", True)]),
+    ("10/side", [("reps", 10, 10), ("per_side", True)]),
+    ("10 a side", [("reps", 10, 10), ("per_side", True)]),
+    ("Do 10 slow reps.", [("reps", 10, 10)]),
+    ("Rotate 5 times each direction.", [("reps", 5, 5), ("per_side", True)]),
+    ("10 reps per side", [("reps", 10, 10), ("per_side", True)]),
+    ("Bridges x10", [("reps", 10, 10)]),
+    ("Bridges x 8-12", [("reps", 8, 12)]),
+    ("10x bridges", [("reps", 10, 10)]),
+    ("Reps: 10", [("reps", 10, 10)]),
+    ("Repetitions: 8-12", [("reps", 8, 12)]),
+    ("Reps - 15", [("reps", 15, 15)]),
+    ("Do twenty-five reps.", [("reps", 25, 25)]),
+    ("Do one rep.", [("reps", 1, 1)]),
+    # no value
+    ("Do a few reps.", []),
+    ("Do a couple of these.", []),
+    ("Do several reps.", []),
+    ("One of these is enough.", []),
+    ("I've done this stretch a hundred times.", []),
+    ("He tried 3 times to call.", []),
+]
+
+SETS = [
+    ("Do 2 sets of 10.", [("sets", 2, 2), ("reps", 10, 10)]),
+    ("Do 2 sets of 10 reps.", [("sets", 2, 2), ("reps", 10, 10)]),
+    ("2-3 sets of 8-12 repetitions", [("sets", 2, 3), ("reps", 8, 12)]),
+    ("Do one set of fifteen.", [("sets", 1, 1), ("reps", 15, 15)]),
+    ("3 x 10", [("sets", 3, 3), ("reps", 10, 10)]),
+    ("3x10", [("sets", 3, 3), ("reps", 10, 10)]),
+    ("3×12 reps", [("sets", 3, 3), ("reps", 12, 12)]),
+    ("2-3 x 10-15", [("sets", 2, 3), ("reps", 10, 15)]),
+    ("3 sets x 10 reps", [("sets", 3, 3), ("reps", 10, 10)]),
+    ("10 reps x 3 sets", [("sets", 3, 3), ("reps", 10, 10)]),
+    ("Do 2-3 sets.", [("sets", 2, 3)]),
+    ("Do two or three sets.", [("sets", 2, 3)]),
+    ("Sets: 3", [("sets", 3, 3)]),
+    ("Complete 3 rounds.", [("sets", 3, 3)]),
+    ("3 rounds of 10", [("sets", 3, 3), ("reps", 10, 10)]),
+    ("3 sets of 10 reps each side", [("sets", 3, 3), ("reps", 10, 10), ("per_side", True)]),
+    ("Hold 30sec, repeat 3x10.", [("hold_seconds", 30, 30), ("sets", 3, 3), ("reps", 10, 10)]),
+    # no value
+    ("Do a set of reps.", []),
+    ("She won in three sets.", []),
+    ("We bought two sets of keys.", []),
+]
+
+SIDE = [
+    ("Repeat on each side.", [("per_side", True)]),
+    ("Do it on each leg.", [("per_side", True)]),
+    ("Stretch per side.", [("per_side", True)]),
+    ("Do it on both sides.", [("per_side", True)]),
+    ("Alternate legs.", [("per_side", True)]),
+    ("Then alternate.", [("per_side", True)]),
+    ("Switch sides.", [("per_side", True)]),
+    ("Repeat with the other leg.", [("per_side", True)]),
+    ("Repeat with the other knee.", [("per_side", True)]),
+    ("Repeat with the other side.", [("per_side", True)]),
+    ("Do the same on the opposite side.", [("per_side", True)]),
+    ("Now the other side.", [("per_side", True)]),
+    ("30s left, 30s right", [("per_side", True)]),
+    ("Work one leg at a time.", [("per_side", True)]),
+    ("Repeat on the left.", [("per_side", True)]),
+    ("Roll to the other side.", [("per_side", True)]),
+    # no value
+    ("Place your hands on each side of your head.", []),
+    ("Put a pillow on the other side of the bed.", []),
+    ("Hold a dumbbell in each hand.", []),
+    ("Keep the other leg straight.", []),
+    ("Bend both knees.", []),
+]
+
+FREQUENCY = [
+    ("Do this twice a day.", [("frequency", 2, 2, "day")]),
+    ("Do them 3 times a week.", [("frequency", 3, 3, "week")]),
+    ("Repeat this exercise 3 times a week.", [("frequency", 3, 3, "week")]),
+    ("Do these stretches 2-3 times per week.", [("frequency", 2, 3, "week")]),
+    ("Stretch daily.", [("frequency", 1, 1, "day")]),
+    ("Do these daily, ideally in the morning.", [("frequency", 1, 1, "day")]),
+    ("Once or twice daily.", [("frequency", 1, 2, "day")]),
+    ("Frequency: 2x/day", [("frequency", 2, 2, "day")]),
+    ("Frequency: daily", [("frequency", 1, 1, "day")]),
+    ("Practise them every day.", [("frequency", 1, 1, "day")]),
+    ("Do it on a daily basis.", [("frequency", 1, 1, "day")]),
+    ("Do the routine 3 days a week.", [("frequency", 3, 3, "week")]),
+    ("Train 3-4 days per week.", [("frequency", 3, 4, "week")]),
+    ("Do the routine 3x weekly.", [("frequency", 3, 3, "week")]),
+    ("Once a week is enough.", [("frequency", 1, 1, "week")]),
+    ("Ten reps, daily.", [("reps", 10, 10), ("frequency", 1, 1, "day")]),
+    ("Ten reps, every day.", [("reps", 10, 10), ("frequency", 1, 1, "day")]),
+    ("Frequency: 3-4 days a week", [("frequency", 3, 4, "week")]),
+    ("Stretches: 3/week", [("frequency", 3, 3, "week")]),
+    ("Do it 2 times daily.", [("frequency", 2, 2, "day")]),
+    ("Do 10 reps, 3 times a day.", [("reps", 10, 10), ("frequency", 3, 3, "day")]),
+    # no value
+    ("This is part of my daily routine.", []),
+    ("I work 5 days a week.", []),
+    ("The bus comes 4 times an hour.", []),
+]
+
+NEGATIVE = [
+    ("Lift for 4 seconds up, 4 seconds down.", []),
+    ("Lower for 3 seconds.", []),
+    ("Lower for a count of three.", []),
+    ("Rest 60 seconds between sets.", []),
+    ("Rest for a minute between sets.", []),
+    ("Take a 30 second break.", []),
+    ("Three, two, one, go.", []),
+    ("Great for people over 50.", []),
+    ("He is 50 years old.", []),
+    ("Reduce the load by 50%.", []),
+    ("Step 2: hold for 10 seconds.", [("hold_seconds", 10, 10)]),
+    ("I'll show you in a minute.", []),
+    ("I second that.", []),
+    ("Wait a second.", []),
+    ("Simmer for 10 minutes.", []),
+    ("He held the lead for 30 seconds.", []),
+    ("I was on hold for 30 minutes.", []),
+    ("The meeting was held for 30 minutes.", []),
+    ("Hold your breath for 10 seconds.", []),
+    ("Inhale for 4 seconds, hold for 7 seconds, exhale for 8 seconds.", []),
+    ("Try this 10-minute stretch routine.", []),
+    ("Spend 10 minutes a day stretching.", []),
+    ("Press the button 3 times.", []),
+    ("It is 3 times more likely.", []),
+    ("The room is 10 x 12 feet.", []),
+    ("Use a count of 2 up and 4 down.", []),
+    ("Tempo: 3-1-3.", []),
+    ("Take 3 seconds on the way down.", []),
+    ("Allow a rest period of 2 minutes.", []),
+    ("Stretch #3 is my favourite.", []),
+    ("Warm up first.\n2. Cat cow stretch", []),
+    ("Stand at the side of a chair.", []),
+    (
+        "Hold for 10 seconds, rest for 10 seconds, repeat 5 times.",
+        [("hold_seconds", 10, 10), ("reps", 5, 5)],
+    ),
+    ("Hold for 2 seconds at the top and lower for 3 seconds.", [("hold_seconds", 2, 2)]),
+]
+
+TABLE = HOLD + REPS + SETS + SIDE + FREQUENCY + NEGATIVE
+
+
+@pytest.mark.parametrize("text, expected", TABLE)
+def test_dosage_find_table(text, expected):
+    assert sorted(summary(d) for d in run(text)) == sorted(expected)
+
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("word, value", NUMBER_WORDS.items())
+def test_dosage_number_words(word, value):
+    assert [summary(d) for d in run(f"Do {word} reps.")] == [("reps", value, value)]
+    assert [summary(d) for d in run(f"Hold for {word} seconds.")] == [
+        ("hold_seconds", value, value)
+    ]
+
+
+GENERIC = [
+    ("Hold each stretch 8-10 seconds.", True),
+    ("Perform each stretch 5 times.", True),
+    ("Make a stretch and hold it for 8-10 seconds.", True),
+    ("Repeat every exercise 10 times.", True),
+    ("All of these stretches should be held for 30 seconds.", True),
+    ("Each of the exercises should be repeated 10 times.", True),
+    ("These stretches should be held for 20 seconds.", True),
+    ("Do 10 reps per exercise.", True),
+    ("Hold all stretches for 30 seconds.", True),
+    ("Do these exercises 10 times each.", True),
+    ("Hold the following stretches for 20 seconds.", True),
+    ("Hold the stretch for 30 seconds.", False),
+    ("Hold each position for 5 seconds.", False),
+    ("Repeat 10 times on each side.", False),
+]
+
+
+@pytest.mark.parametrize("text, generic", GENERIC)
+def test_dosage_generic_cue(text, generic):
+    found = run(text)
+    assert found
+    assert {d.generic for d in found} == {generic}
+
+
+def test_dosage_generic_stays_in_its_sentence():
+    nlp = spacy.blank("en")
+    customize(nlp)
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Hold each stretch for 30 seconds. Bridge: do 10 reps.\nCat cow: 5 times each side.")
+    assert [(d.field, d.generic) for d in dosage.find(doc)] == [
+        ("hold_seconds", True),
+        ("reps", False),
+        ("reps", False),
+        ("per_side", False),
+    ]
+
+
+SPANS = [
+    (
+        "Lie down. Hold for 30 seconds, then relax.",
+        "hold_seconds",
+        "Hold for 30 seconds",
+        "hold.verb_n_unit",
+    ),
+    ("Bridges: 2 sets of 10.", "sets", "2 sets of 10", "sets.n_sets_of_n"),
+    ("Bridges: 2 sets of 10.", "reps", "2 sets of 10", "sets.n_sets_of_n"),
+    ("Do ten of these.", "reps", "Do ten of these", "reps.verb_n_of_these"),
+    ("Ten of these.", "reps", "Ten of these", "reps.n_of_these"),
+    ("Knee rolls: 8 times", "reps", "8 times", "reps.label_n_times"),
+    (
+        "Cat cow – repeat on the other side.",
+        "per_side",
+        "repeat on the other side",
+        "side.repeat_other_side",
+    ),
+    ("Frequency: 2x/day", "frequency", "2x/day", "freq.n_times_per_period"),
+]
+
+
+@pytest.mark.parametrize("text, field, quote, rule", SPANS)
+def test_dosage_offsets_and_rule(text, field, quote, rule):
+    found = [d for d in run(text) if d.field == field]
+    assert [(text[d.start : d.end], d.rule) for d in found] == [(quote, rule)]
+
+
+def test_dosage_find_on_a_longer_text():
+    text = (
+        "Knee to chest stretch\n"
+        "Lie on your back. Pull one knee in and hold for 20-30 seconds.\n"
+        "Repeat with the other leg.\n"
+        "Do this 2 to 3 times, once or twice daily.\n"
+        "Bridge\n"
+        "Lift your hips and hold 5 seconds. 3 sets of 10. Rest 60 seconds between sets.\n"
+    )
+    got = [(summary(d), text[d.start : d.end]) for d in run(text)]
+    assert got == [
+        (("hold_seconds", 20, 30), "hold for 20-30 seconds"),
+        (("per_side", True), "Repeat with the other leg"),
+        (("reps", 2, 3), "Do this 2 to 3 times"),
+        (("frequency", 1, 2, "day"), "once or twice daily"),
+        (("hold_seconds", 5, 5), "hold 5 seconds"),
+        (("reps", 10, 10), "3 sets of 10"),
+        (("sets", 3, 3), "3 sets of 10"),
+    ]
+
+
+# --------------------------------------------------------------------------- negative corpus
+
+NEGATIVE_DIR = files("pipeline.patterns").joinpath("negative")
+DIMENSIONS = ["hold", "reps", "sets", "frequency", "other"]
+
+
+def negative_sentences() -> list[tuple[str, str]]:
+    rows = []
+    for dimension in DIMENSIONS:
+        text = NEGATIVE_DIR.joinpath(f"{dimension}.txt").read_text(encoding="utf-8")
+        rows += [(dimension, line) for line in text.splitlines() if line.strip()]
+    return rows
+
+
+def test_dosage_negative_corpus_is_large_enough():
+    rows = negative_sentences()
+    assert len(rows) >= 60
+    assert len({line for _, line in rows}) == len(rows), "a sentence is listed twice"
+    assert {d for d, _ in rows} == set(DIMENSIONS)
+
+
+@pytest.mark.parametrize("dimension, sentence", negative_sentences())
+def test_dosage_negative_corpus_states_no_dosage(dimension, sentence):
+    fields = {d.field for d in run(sentence)}
+    assert not fields & {"hold_seconds", "reps", "sets"}
+    if dimension == "frequency":
+        assert "frequency" not in fields
+
+
+# --------------------------------------------------------------------------- the rules themselves
+
+RAW_LINES = [
+    json.loads(line)
+    for line in files("pipeline.patterns")
+    .joinpath("dosage.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.lstrip().startswith("//")
+]
+PREFIX = {
+    "HOLD": "hold", "REPS": "reps", "SETS": "sets", "SIDE": "side", "FREQUENCY": "freq",
+    "GENERIC": "generic", "TEMPO": "tempo", "REST": "rest", "COUNTDOWN": "countdown", "AGE": "age",
+    "PERCENT": "percent", "ORDINAL": "ordinal", "NOT_DURATION": "notdur", "ROUTINE": "routine",
+    "MULTIPLIER": "mult", "CONTEXT": "context",
+}  # fmt: skip
+
+
+def test_dosage_pattern_ids_are_unique_and_descriptive():
+    ids = [line["id"] for line in RAW_LINES]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for line in RAW_LINES:
+        assert re.fullmatch(r"[a-z]+\.[a-z0-9_]+", line["id"]), line["id"]
+        assert line["id"].split(".")[0] == PREFIX[line["label"]], line["id"]
+    assert set(PREFIX) == dosage.LABELS
+
+
+@pytest.mark.parametrize("line", RAW_LINES, ids=[line["id"] for line in RAW_LINES])
+def test_dosage_pattern_validates(line):
+    assert validate_token_pattern(line["pattern"]) == []
+    matcher = Matcher(build_tokenizer_nlp().vocab, validate=True)
+    matcher.add(line["id"], [line["pattern"]])
+
+
+def test_dosage_patterns_load_through_resources():
+    entries = resources.patterns("dosage")
+    assert len(entries) == len(RAW_LINES)
+    assert dosage.pattern_labels() == {e.id: e.label for e in entries}
+    vocab = build_tokenizer_nlp().vocab
+    assert dosage.matcher(vocab) is dosage.matcher(vocab)
+    assert len(dosage.matcher(vocab)) == len(entries)
+
+
+def test_dosage_every_positive_pattern_is_exercised():
+    fired = {d.rule for text, _ in TABLE + GENERIC for d in run(text)}
+    positive = {line["id"] for line in RAW_LINES if line["label"] in dosage.FIELDS}
+    assert positive - fired == set()
+
+
+def test_dosage_every_negative_and_generic_pattern_is_exercised():
+    nlp = build_tokenizer_nlp()
+    matcher = dosage.matcher(nlp.vocab)
+    texts = [text for text, _ in TABLE + GENERIC] + [line for _, line in negative_sentences()]
+    fired = {nlp.vocab.strings[key] for doc in nlp.pipe(texts) for key, _, _ in matcher(doc)}
+    others = {line["id"] for line in RAW_LINES if line["label"] not in dosage.FIELDS}
+    assert others - fired == set()
