@@ -195,7 +195,7 @@ class Evidence(Record):
 
 
 class AlternativeValue(Record):
-    """A second value one document gives for a field of the same exercise (e.g. '30 s' and '8 s')."""
+    """A second value one document gives for a field of one exercise (e.g. '30 s' and '8 s')."""
 
     field: FieldName = Field(description="Which field the value is for.")
     value: Range | bool | Frequency = Field(description="The value (hold in seconds).")
@@ -220,9 +220,9 @@ class Claim(Record):
     alternatives: list[AlternativeValue] = Field(
         default_factory=list,
         description=(
-            "Other values the same document gives for a field of this exercise, besides the one in the "
-            "field itself; their quotes are here, not in 'evidence'. Merge reports them as "
-            "within-document conflicts."
+            "Other values the same document gives for a field of this exercise, besides the one "
+            "in the field itself; their quotes are here, not in 'evidence'. Merge reports them "
+            "as within-document conflicts."
         ),
     )
 
@@ -333,7 +333,7 @@ class Resolution(Record):
 
     conflict: str = Field(description="Conflict id.")
     value: Range | bool | Frequency | None = Field(
-        description="The chosen value: a range, true/false for per_side, a frequency, or null for none."
+        description="The chosen value: a range, true/false for per_side, a frequency, or null."
     )
     note: str = Field(default="", description="Why.")
     fingerprint: str = Field(description="Fingerprint of the evidence the decision was made on.")
@@ -345,7 +345,7 @@ class ConflictReport(Record):
     conflicts: list[Conflict] = Field(description="Sorted by id.")
     orphaned: list[Resolution] = Field(
         default_factory=list,
-        description="Resolutions whose conflict no longer exists, kept and shown, sorted by conflict id.",
+        description="Resolutions whose conflict no longer exists, kept and shown; by conflict id.",
     )
 
 

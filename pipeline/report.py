@@ -1,0 +1,406 @@
+"""Render the dataset and reports, and write files atomically.
+
+Renderers are pure (records in, text out). Writers put the bytes in a temporary file in the
+target's folder and ``os.replace`` it over the target, so an interrupted run leaves the old file
+whole and no partial file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, TypeAdapter
+
+from .merge import CONSENSUS_RULE, RESOLUTIONS_FILE, format_value
+from .models import (
+    Conflict,
+    ConflictReport,
+    Correction,
+    CorrectionReport,
+    Dataset,
+    Frequency,
+    Range,
+    Resolution,
+)
+
+SCHEMAS: dict[str, object] = {
+    "exercises.schema.json": Dataset,
+    "conflicts.schema.json": ConflictReport,
+    "corrections.schema.json": CorrectionReport,
+    "resolutions.schema.json": list[Resolution],
+}
+"""Schema file name → the model (or type) it describes."""
+
+_STATUS_ORDER = {"stale": 0, "open": 1, "resolved": 2}
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+_KINDS = ("conflict", "within-document", "variation")
+
+# --------------------------------------------------------------------------- atomic writers
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write UTF-8 text atomically (no newline translation)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def to_json(model: BaseModel) -> str:
+    """A record as the JSON we commit: every field (null included), indent 2, trailing newline."""
+    return json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json(path: str | Path, model: BaseModel) -> None:
+    """Write a record as JSON atomically (see ``to_json``)."""
+    write_text(path, to_json(model))
+
+
+def schemas(out_dir: str | Path) -> list[Path]:
+    """Write the JSON Schema of every published record into ``out_dir`` (the ``schemas/`` folder).
+
+    RETURNS (list[Path]): The files written, sorted.
+    """
+    out = Path(out_dir)
+    written = []
+    for name, model in sorted(SCHEMAS.items()):
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            schema = model.model_json_schema()
+        else:
+            schema = {
+                "title": "Resolutions",
+                "description": RESOLUTIONS_FILE,
+                **TypeAdapter(model).json_schema(),
+            }
+        write_text(
+            out / name, json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        )
+        written.append(out / name)
+    return written
+
+
+def write_schemas(out_dir: str | Path) -> list[Path]:
+    """Same as ``schemas``: the name the CLI uses."""
+    return schemas(out_dir)
+
+
+OUTPUTS = {
+    "dataset": "extracted/exercises.json",
+    "conflicts": "reports/conflicts.json",
+    "conflicts_md": "reports/conflicts.md",
+    "corrections": "reports/corrections.json",
+    "corrections_md": "reports/corrections.md",
+}
+"""Files ``write_all`` writes, relative to its output folder (plus ``schemas/``)."""
+
+
+def write_all(
+    out_dir: str | Path,
+    dataset: Dataset,
+    conflicts: ConflictReport,
+    corrections: CorrectionReport,
+    *,
+    resolutions: Sequence[Resolution] = (),
+) -> list[Path]:
+    """Write the dataset, both reports (JSON and Markdown) and the schemas under ``out_dir``.
+
+    Everything is rendered before the first file is written, and each file is written
+    atomically, so a failure leaves the previous outputs in place.
+
+    Args:
+        resolutions: The decisions the merge used; any whose conflict is missing from
+            ``conflicts`` is listed as orphaned (``conflicts.orphaned`` already holds them
+            when the report comes from ``merge``).
+
+    RETURNS (list[Path]): The files written.
+    """
+    out = Path(out_dir)
+    live = {c.id for c in conflicts.conflicts}
+    orphaned = {r.conflict: r for r in conflicts.orphaned}
+    orphaned.update({r.conflict: r for r in resolutions if r.conflict not in live})
+    rendered = {
+        "dataset": to_json(dataset),
+        "conflicts": to_json(conflicts),
+        "conflicts_md": conflicts_markdown(
+            dataset, conflicts, [orphaned[k] for k in sorted(orphaned)]
+        ),
+        "corrections": to_json(corrections),
+        "corrections_md": corrections_markdown(corrections),
+    }
+    written = []
+    for key, text in rendered.items():
+        write_text(out / OUTPUTS[key], text)
+        written.append(out / OUTPUTS[key])
+    return written + schemas(out / "schemas")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    """Inline code that shows whitespace (JSON-quoted); double backticks when it holds one."""
+    shown = json.dumps(text, ensure_ascii=False)
+    fence = "``" if "`" in shown else "`"
+    return f"{fence}{shown}{fence}"
+
+
+def yaml_value(value: object) -> str:
+    """A value in the flow YAML ``load_resolutions`` reads.
+
+    >>> yaml_value(Range(min=20, max=30)), yaml_value(False)
+    ('{min: 20, max: 30}', 'false')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Frequency):
+        return f"{{times: {yaml_value(value.times)}, period: {value.period}}}"
+    if isinstance(value, Range):
+        return f"{{min: {value.min}, max: {value.max}}}"
+    raise TypeError(f"no YAML form for {value!r}")
+
+
+def resolution_snippet(conflict: Conflict) -> str:
+    """The entry a curator pastes into reports/resolutions.yaml, prefilled with the suggestion."""
+    if conflict.suggested is not None:
+        value = yaml_value(conflict.suggested)
+    elif conflict.field == "per_side":
+        value = "true  # or false"
+    else:
+        value = yaml_value(conflict.values[0].value) + "  # pick one of the values above"
+    note = json.dumps(conflict.resolution.note if conflict.resolution else "", ensure_ascii=False)
+    return (
+        f"- conflict: {conflict.id}\n"
+        f"  value: {value}\n"
+        f"  note: {note}\n"
+        f"  fingerprint: {conflict.fingerprint}\n"
+    )
+
+
+def _conflict_order(c: Conflict) -> tuple:
+    return (_STATUS_ORDER[c.status], _SEVERITY_ORDER[c.severity], c.exercise_id, c.field)
+
+
+# --------------------------------------------------------------------------- conflicts.md
+
+
+def conflicts_markdown(
+    dataset: Dataset, report: ConflictReport, orphaned: Sequence[Resolution] | None = None
+) -> str:
+    """``reports/conflicts.md``: summary, one section per conflict, review items.
+
+    Args:
+        orphaned: Resolutions whose conflict is gone. Defaults to ``report.orphaned``.
+    """
+    orphaned = report.orphaned if orphaned is None else list(orphaned)
+    names = {e.id: e.name for e in dataset.exercises}
+    family_sizes = Counter(s.family for s in dataset.sources)
+    review = [e for e in dataset.exercises if e.review]
+    counts = Counter((c.kind, c.status) for c in report.conflicts)
+    by_status = Counter(c.status for c in report.conflicts)
+
+    lines = ["# Conflicts", ""]
+    lines += [
+        f"- Exercises: {len(dataset.exercises)} ({len(review)} flagged for review)",
+        f"- Sources: {len(dataset.sources)} in {len(family_sizes)} families"
+        + (
+            " (near-duplicates: "
+            + "; ".join(
+                f"{fam}: " + ", ".join(s.doc_id for s in dataset.sources if s.family == fam)
+                for fam in sorted(f for f, n in family_sizes.items() if n > 1)
+            )
+            + ")"
+            if any(n > 1 for n in family_sizes.values())
+            else ""
+        ),
+        f"- Conflicts: {by_status['open']} open, {by_status['resolved']} resolved, "
+        f"{by_status['stale']} stale"
+        f" ({_count(len(orphaned), 'orphaned resolution')})",
+        f"- Unnamed sections: {len(dataset.unnamed)}",
+        "",
+        "| kind | open | resolved | stale |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for kind in _KINDS:
+        lines.append(
+            f"| {kind} | "
+            + " | ".join(str(counts[(kind, status)]) for status in ("open", "resolved", "stale"))
+            + " |"
+        )
+    lines += [
+        "",
+        f"Suggested values: {CONSENSUS_RULE}",
+        "",
+        f"To decide a conflict, paste its YAML entry into `{RESOLUTIONS_FILE}`, edit `value` and "
+        "`note`, and rerun. A decision applies while its fingerprint matches the evidence; when "
+        "the evidence changes it turns stale and the conflict reopens.",
+        "",
+    ]
+
+    for conflict in sorted(report.conflicts, key=_conflict_order):
+        lines += _conflict_section(conflict, names.get(conflict.exercise_id, conflict.exercise_id))
+
+    if orphaned:
+        lines += [
+            "## Orphaned resolutions",
+            "",
+            f"These entries in `{RESOLUTIONS_FILE}` name a conflict that no longer exists (the "
+            "sources now agree, or the exercise id changed). They are kept; delete them when they "
+            "are no longer needed.",
+            "",
+            "| conflict | value | note | fingerprint |",
+            "| --- | --- | --- | --- |",
+        ]
+        for r in sorted(orphaned, key=lambda r: r.conflict):
+            lines.append(
+                f"| {r.conflict} | {format_value(r.value)} | {_cell(r.note)} | {r.fingerprint} |"
+            )
+        lines.append("")
+
+    lines += ["## Exercises flagged for review", ""]
+    if review:
+        lines += [
+            "Their names matched no lexicon entry; add an alias or a new entry to the lexicon.",
+            "",
+        ]
+        lines += ["| id | names as written | sources |", "| --- | --- | --- |"]
+        for e in review:
+            docs = sorted({c.doc_id for c in e.claims})
+            lines.append(f"| {e.id} | {_cell(', '.join(e.aliases))} | {_cell(', '.join(docs))} |")
+    else:
+        lines.append("None.")
+    lines.append("")
+
+    lines += ["## Unnamed sections", ""]
+    if dataset.unnamed:
+        lines += [
+            "| source | heading | offsets | inferred | description |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for u in dataset.unnamed:
+            lines.append(
+                f"| {u.doc_id} | {_cell(u.heading)} | {u.start}-{u.end} | {u.inferred or '-'} "
+                f"| {_cell(u.description)} |"
+            )
+    else:
+        lines.append("None.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _conflict_section(conflict: Conflict, name: str) -> list[str]:
+    lines = [
+        f"## {name} ({conflict.exercise_id}) · {conflict.field} · `{conflict.id}`",
+        "",
+        f"**{conflict.kind}**, severity **{conflict.severity}**, status **{conflict.status}**",
+        "",
+        "| source | family | value | quote |",
+        "| --- | --- | --- | --- |",
+    ]
+    for v in conflict.values:
+        quotes = [
+            f"“{_cell(e.quote)}”" + (" (document-wide)" if e.scope == "document" else "")
+            for e in v.evidence
+        ]
+        lines.append(
+            f"| {v.doc_id} | {v.family} | {format_value(v.value)} | {'<br>'.join(quotes) or '-'} |"
+        )
+    rule = conflict.consensus_rule.removeprefix(
+        CONSENSUS_RULE
+    ).strip()  # the general rule is in the summary
+    lines += ["", f"Suggested: **{format_value(conflict.suggested)}**. {rule}", ""]
+    if conflict.resolution is not None:
+        r = conflict.resolution
+        decided = f"Decision: **{format_value(r.value)}**" + (
+            f" ({_cell(r.note)})" if r.note else ""
+        )
+        if conflict.status == "stale":
+            lines += [
+                f"{decided}, made on evidence `{r.fingerprint}`; the evidence is now "
+                f"`{conflict.fingerprint}`. "
+                "Check the values above, then update the entry (its fingerprint at least):",
+                "",
+            ]
+        else:
+            lines += [f"{decided}. Applied.", ""]
+            return lines
+    else:
+        lines += [f"Paste into `{RESOLUTIONS_FILE}`:", ""]
+    lines += ["```yaml", resolution_snippet(conflict).rstrip("\n"), "```", ""]
+    return lines
+
+
+# --------------------------------------------------------------------------- corrections.md
+
+
+def corrections_markdown(report: CorrectionReport) -> str:
+    """``reports/corrections.md``: applied edits grouped by rule, then suggestions not applied."""
+    lines = ["# Corrections", ""]
+    applied = _by_rule(report.corrections)
+    suggested = _by_rule(report.suggestions)
+    lines += [
+        f"{_count(len(report.corrections), 'edit')} applied by {_count(len(applied), 'rule')}; "
+        f"{_count(len(report.suggestions), 'suggestion')} not applied.",
+        "",
+    ]
+    if applied:
+        lines += ["| rule | applied |", "| --- | ---: |"]
+        lines += [f"| {rule} | {len(items)} |" for rule, items in applied.items()]
+        lines.append("")
+    for rule, items in applied.items():
+        lines += [f"## {rule} ({len(items)})", ""]
+        lines += [_correction_line(c) for c in items]
+        lines.append("")
+    lines += ["## Suggestions not applied", ""]
+    if not suggested:
+        lines += ["None.", ""]
+    for rule, items in suggested.items():
+        lines += [f"### {rule} ({len(items)})", ""]
+        lines += [_correction_line(c) for c in items]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _by_rule(items: Sequence[Correction]) -> dict[str, list[Correction]]:
+    groups: dict[str, list[Correction]] = defaultdict(list)
+    for c in sorted(items, key=lambda c: (c.rule, c.doc_id, c.start, c.end)):
+        groups[c.rule].append(c)
+    return dict(sorted(groups.items()))
+
+
+def _correction_line(c: Correction) -> str:
+    reason = f" — {' '.join(c.reason.split())}" if c.reason else ""
+    where = f"{c.doc_id} [{c.start}:{c.end}]"
+    return f"- {_code(c.before)} → {_code(c.after)} in {where}, score {c.score:.2f}{reason}"

@@ -1,0 +1,485 @@
+"""Tests for pipeline.report: atomic writers, conflicts.md, corrections.md, schemas."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import report as report_mod
+from pipeline.errors import ResolutionError
+from pipeline.merge import load_resolutions, merge
+from pipeline.models import (
+    Claim,
+    ConflictReport,
+    Correction,
+    CorrectionReport,
+    Dataset,
+    Document,
+    DocumentResult,
+    Evidence,
+    ExerciseClaims,
+    Frequency,
+    LexiconEntry,
+    Range,
+    Resolution,
+    Unnamed,
+)
+from pipeline.report import (
+    conflicts_markdown,
+    corrections_markdown,
+    resolution_snippet,
+    schemas,
+    to_json,
+    write_all,
+    write_json,
+    write_schemas,
+    write_text,
+)
+
+# --------------------------------------------------------------------------- factories
+
+LEXICON = [
+    LexiconEntry(
+        id="bridge",
+        name="Glute bridge",
+        aliases=["bridge"],
+        category="strength",
+        position="supine",
+        region=["hips"],
+        equipment=[],
+        description="test",
+        variant_of=None,
+    ),
+    LexiconEntry(
+        id="knee-to-chest",
+        name="Knee to chest stretch",
+        aliases=["knee to chest"],
+        category="stretch",
+        position="supine",
+        region=["back"],
+        equipment=[],
+        description="test",
+        variant_of=None,
+    ),
+]
+
+
+def make_doc(doc_id):
+    text = f"Text of {doc_id}: " + " ".join(f"w{doc_id}{i}" for i in range(30))
+    return Document(
+        doc_id=doc_id,
+        path=f"raw/{doc_id}",
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        format="text",
+        kind="article",
+        kind_reason="test",
+        title=f"Title {doc_id}",
+        raw_text=text,
+        text=text,
+        alignment=[],
+        sections=[],
+    )
+
+
+def claim(doc_id, name, quote, *, hold=None, per_side=None, frequency=None):
+    field = "hold_seconds" if hold else "per_side" if per_side is not None else "frequency"
+    return Claim(
+        doc_id=doc_id,
+        name_as_written=name,
+        mapping="unmatched",
+        mapping_score=0.0,
+        hold_seconds=hold,
+        reps=None,
+        sets=None,
+        per_side=per_side,
+        frequency=frequency,
+        evidence=[
+            Evidence(quote=name, start=0, end=len(name), field="name", rule="test"),
+            Evidence(quote=quote, start=20, end=20 + len(quote), field=field, rule="test"),
+        ],
+    )
+
+
+def merged(quote_a="hold for 30 seconds", resolutions=(), extra=()):
+    """Two sources disagreeing on the bridge hold (30 s vs 8 s), plus ``extra`` claims in c.txt."""
+    claims = {
+        "a.txt": [claim("a.txt", "Bridge", quote_a, hold=Range(min=30, max=30))],
+        "b.txt": [claim("b.txt", "bridges", "hold | 8 seconds", hold=Range(min=8, max=8))],
+        "c.txt": list(extra),
+    }
+    unnamed = [
+        Unnamed(
+            doc_id="c.txt",
+            heading="The mystery move",
+            start=5,
+            end=60,
+            description="Lie down and lift.",
+            inferred=None,
+        )
+    ]
+    results = [
+        DocumentResult(
+            doc_id=d,
+            claims=[ExerciseClaims(exercise_id=None, claim=c) for c in cs],
+            unnamed=unnamed if d == "c.txt" else [],
+        )
+        for d, cs in claims.items()
+    ]
+    return merge([make_doc(d) for d in claims], results, lexicon=LEXICON, resolutions=resolutions)
+
+
+# --------------------------------------------------------------------------- writers
+
+
+@pytest.mark.parametrize("text", ["plain\n", "ünïcode ✓ and\r\nCRLF kept\n", ""])
+def test_report_write_text_round_trips(tmp_path, text):
+    path = tmp_path / "deep" / "folder" / "out.md"
+    write_text(path, text)
+    assert path.read_bytes() == text.encode("utf-8")
+    assert os.listdir(path.parent) == ["out.md"]
+
+
+@pytest.mark.parametrize("model", [Dataset(sources=[], exercises=[])])
+def test_report_write_json_keeps_every_field(tmp_path, model):
+    dataset, _ = merged()
+    path = tmp_path / "exercises.json"
+    write_json(path, dataset)
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("}\n") and text == to_json(dataset)
+    assert text.startswith('{\n  "sources": [\n')
+    data = json.loads(text)
+    assert data["sources"][0]["url"] is None  # contract fields present even when null
+    assert data["exercises"][0]["reps"] is None
+    assert Dataset.model_validate(data) == dataset
+    write_json(path, model)
+    assert json.loads(path.read_text()) == {
+        "sources": [],
+        "exercises": [],
+        "retired": [],
+        "unnamed": [],
+    }
+
+
+@pytest.mark.parametrize("fail_at", ["fsync", "replace"])
+def test_report_interrupted_write_leaves_old_file(tmp_path, monkeypatch, fail_at):
+    path = tmp_path / "conflicts.json"
+    path.write_text("old contents\n", encoding="utf-8")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report_mod.os, fail_at, boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_text(path, "new contents that never land\n" * 1000)
+    assert path.read_text(encoding="utf-8") == "old contents\n"
+    assert os.listdir(tmp_path) == ["conflicts.json"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("mode", [0o640])
+def test_report_write_keeps_file_mode(tmp_path, mode):
+    path = tmp_path / "a.json"
+    write_text(path, "x")
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(mode)
+    write_text(path, "y")
+    assert path.stat().st_mode & 0o777 == mode
+
+
+# --------------------------------------------------------------------------- conflicts.md
+
+
+@pytest.mark.parametrize("field", ["hold_seconds"])
+def test_report_markdown_has_pasteable_resolution(tmp_path, field):
+    dataset, conflicts = merged()
+    [conflict] = conflicts.conflicts
+    md = conflicts_markdown(dataset, conflicts, [])
+    snippet = resolution_snippet(conflict)
+    assert f"```yaml\n{snippet}```" in md
+    assert f"- conflict: {conflict.id}\n" in md
+    assert f"  fingerprint: {conflict.fingerprint}\n" in md
+    assert "  value: {min: 8, max: 30}\n" in snippet  # prefilled with the suggestion
+
+    # pasting the snippet as-is resolves the conflict on the next run
+    path = tmp_path / "resolutions.yaml"
+    path.write_text(snippet, encoding="utf-8")
+    resolutions = load_resolutions(path)
+    dataset2, conflicts2 = merged(resolutions=resolutions)
+    assert conflicts2.conflicts[0].status == "resolved"
+    assert getattr(dataset2.exercises[0], field) == Range(min=8, max=30)
+    md2 = conflicts_markdown(dataset2, conflicts2)
+    assert "0 open, 1 resolved, 0 stale" in md2
+    assert "Applied." in md2 and "```yaml" not in md2
+
+
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "# Conflicts",
+        "- Exercises: 2 (1 flagged for review)",
+        "- Sources: 3 in 3 families",
+        "- Conflicts: 1 open, 0 resolved, 0 stale (0 orphaned resolutions)",
+        "| conflict | 1 | 0 | 0 |",
+        "## Glute bridge (bridge) · hold_seconds · `c-",
+        "**conflict**, severity **high**, status **open**",
+        "| a.txt | a.txt | 30 | “hold for 30 seconds” |",
+        "| b.txt | b.txt | 8 | “hold \\| 8 seconds” |",  # pipes escaped inside the table
+        "Suggested: **8-30**. The values do not overlap and no value has more than half the weight",
+        "Suggested values: One vote per source family",
+        "## Exercises flagged for review",
+        "| mystery-lift | Mystery lift | c.txt |",
+        "## Unnamed sections",
+        "| c.txt | The mystery move | 5-60 | - | Lie down and lift. |",
+    ],
+)
+def test_report_markdown_sections(needle):
+    extra = [claim("c.txt", "Mystery lift", "hold 5 s", hold=Range(min=5, max=5))]
+    dataset, conflicts = merged(extra=extra)
+    assert needle in conflicts_markdown(dataset, conflicts)
+
+
+@pytest.mark.parametrize("orphan_id", ["c-00000000aa"])
+def test_report_markdown_shows_stale_and_orphaned(orphan_id):
+    _, first = merged()
+    c = first.conflicts[0]
+    decided = Resolution(
+        conflict=c.id, value=Range(min=30, max=30), note="trust a.txt", fingerprint=c.fingerprint
+    )
+    orphan = Resolution(conflict=orphan_id, value=True, note="old | note", fingerprint="f" * 16)
+    dataset, conflicts = merged(quote_a="hold it for 30 seconds", resolutions=[decided, orphan])
+    assert conflicts.conflicts[0].status == "stale"
+    md = conflicts_markdown(dataset, conflicts)
+    assert "0 open, 0 resolved, 1 stale (1 orphaned resolution)" in md
+    assert "Decision: **30** (trust a.txt), made on evidence" in md
+    assert f'- conflict: {c.id}\n  value: {{min: 8, max: 30}}\n  note: "trust a.txt"\n' in md
+    assert f"  fingerprint: {conflicts.conflicts[0].fingerprint}\n" in md
+    assert "## Orphaned resolutions" in md
+    assert f"| {orphan_id} | yes | old \\| note | {'f' * 16} |" in md
+    # the orphaned argument overrides the report's own list
+    assert "## Orphaned resolutions" not in conflicts_markdown(dataset, conflicts, [])
+
+
+@pytest.mark.parametrize(
+    "suggested_line, values",
+    [
+        ("  value: true  # or false\n", [True, False]),
+        (
+            "  value: {times: {min: 1, max: 2}, period: day}\n",
+            [
+                Frequency(times=Range(min=1, max=1), period="day"),
+                Frequency(times=Range(min=2, max=2), period="day"),
+            ],
+        ),
+        (
+            "  value: {times: {min: 2, max: 2}, period: day}  # pick one of the values above\n",
+            [
+                Frequency(times=Range(min=2, max=2), period="day"),
+                Frequency(times=Range(min=3, max=3), period="week"),
+            ],
+        ),
+    ],
+)
+def test_report_snippet_for_every_value_type(tmp_path, suggested_line, values):
+    arg = "per_side" if isinstance(values[0], bool) else "frequency"
+    docs = {
+        f"{i}.txt": claim(f"{i}.txt", "bridge", "quote", **{arg: v}) for i, v in enumerate(values)
+    }
+    results = [
+        DocumentResult(doc_id=d, claims=[ExerciseClaims(exercise_id=None, claim=c)], unnamed=[])
+        for d, c in docs.items()
+    ]
+    _, conflicts = merge([make_doc(d) for d in docs], results, lexicon=LEXICON)
+    snippet = resolution_snippet(conflicts.conflicts[0])
+    assert suggested_line in snippet
+    path = tmp_path / "r.yaml"
+    path.write_text(snippet, encoding="utf-8")
+    assert (
+        load_resolutions(path)[0].conflict == conflicts.conflicts[0].id
+    )  # the snippet always loads
+
+
+@pytest.mark.parametrize("bad", ["- conflict: c-0123456789\n  value: {min: 1\n"])
+def test_report_malformed_resolutions_write_nothing(tmp_path, bad):
+    """Stage order: read decisions, merge, then write; a bad file stops it before writing."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "resolutions.yaml").write_text(bad, encoding="utf-8")
+    (reports / "conflicts.json").write_text("previous\n", encoding="utf-8")
+
+    def stage():
+        resolutions = load_resolutions(reports / "resolutions.yaml")
+        dataset, conflicts = merged(resolutions=resolutions)
+        write_json(reports / "conflicts.json", conflicts)
+        write_text(reports / "conflicts.md", conflicts_markdown(dataset, conflicts))
+
+    with pytest.raises(
+        ResolutionError,
+        match=r"resolutions\.yaml:3: not valid YAML \(while parsing a flow mapping started on "
+        r"line 2",
+    ):
+        stage()
+    assert sorted(os.listdir(reports)) == ["conflicts.json", "resolutions.yaml"]
+    assert (reports / "conflicts.json").read_text() == "previous\n"
+
+
+# --------------------------------------------------------------------------- corrections.md
+
+
+def correction(doc_id, start, before, after, rule, score=0.9, reason=""):
+    return Correction(
+        doc_id=doc_id,
+        start=start,
+        end=start + len(before),
+        before=before,
+        after=after,
+        rule=rule,
+        score=score,
+        reason=reason,
+    )
+
+
+CORRECTIONS = CorrectionReport(
+    corrections=[
+        correction("b.txt", 40, "legstogether", "legs together", "split.run_together"),
+        correction(
+            "a.txt",
+            10,
+            "Lie to your back",
+            "Lie on your back",
+            "confusion.lie-to-your-back",
+            reason="'lie to' is a mishearing",
+        ),
+        correction("a.txt", 5, "with10", "with 10", "split.run_together"),
+    ],
+    suggestions=[correction("a.txt", 99, "nut", "not", "confusion.nut-not", score=0.4)],
+)
+
+
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "3 edits applied by 2 rules; 1 suggestion not applied.",
+        "| split.run_together | 2 |",
+        "## split.run_together (2)",
+        '- `"with10"` → `"with 10"` in a.txt [5:11], score 0.90',
+        '- `"Lie to your back"` → `"Lie on your back"` in a.txt [10:26], score 0.90 — '
+        "'lie to' is a mishearing",
+        "## Suggestions not applied",
+        '### confusion.nut-not (1)\n\n- `"nut"` → `"not"` in a.txt [99:102], score 0.40',
+    ],
+)
+def test_report_corrections_markdown(needle):
+    assert needle in corrections_markdown(CORRECTIONS)
+
+
+@pytest.mark.parametrize("report", [CORRECTIONS])
+def test_report_corrections_grouped_in_order(report):
+    md = corrections_markdown(report)
+    assert (
+        md.index("## confusion.lie-to-your-back")
+        < md.index("## split.run_together")
+        < md.index("## Suggestions")
+    )
+    assert md.index('"with10"') < md.index('"legstogether"')  # by doc_id, then offset
+    assert "None." in corrections_markdown(CorrectionReport(corrections=[], suggestions=[]))
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+@pytest.mark.parametrize(
+    "name, model",
+    [
+        ("exercises.schema.json", Dataset),
+        ("conflicts.schema.json", ConflictReport),
+        ("corrections.schema.json", CorrectionReport),
+    ],
+)
+def test_report_schemas_written_from_models(tmp_path, name, model):
+    written = schemas(tmp_path / "schemas")
+    assert [p.name for p in written] == sorted(report_mod.SCHEMAS)
+    text = (tmp_path / "schemas" / name).read_text(encoding="utf-8")
+    assert json.loads(text) == model.model_json_schema()
+    assert (
+        text
+        == json.dumps(model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["resolutions.schema.json"])
+def test_report_resolutions_schema_is_a_list(tmp_path, name):
+    schemas(tmp_path)
+    schema = json.loads((tmp_path / name).read_text())
+    assert schema["type"] == "array"
+    assert schema["items"] == {"$ref": "#/$defs/Resolution"}
+
+
+def _walk(schema):
+    if isinstance(schema, dict):
+        yield schema
+        for value in schema.values():
+            yield from _walk(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _walk(value)
+
+
+@pytest.mark.parametrize("model", [Dataset, ConflictReport, CorrectionReport])
+def test_report_every_schema_field_has_a_description(model):
+    for node in _walk(model.model_json_schema()):
+        for name, prop in (
+            node.get("properties", {}).items() if node.get("type") == "object" else []
+        ):
+            assert prop.get("description"), f"{node.get('title')}.{name} has no description"
+
+
+@pytest.mark.parametrize("root", [Path(__file__).resolve().parents[1]])
+def test_report_markdown_ids_are_well_formed(root):
+    dataset, conflicts = merged()
+    md = conflicts_markdown(dataset, conflicts)
+    assert re.findall(r"- conflict: (c-[0-9a-f]{10})\n", md) == [conflicts.conflicts[0].id]
+
+
+@pytest.mark.parametrize(
+    "orphan", [Resolution(conflict="c-00000000bb", value=None, fingerprint="a" * 16)]
+)
+def test_report_write_all_writes_every_output(tmp_path, orphan):
+    dataset, conflicts = merged(resolutions=[orphan])
+    written = write_all(tmp_path, dataset, conflicts, CORRECTIONS, resolutions=[orphan])
+    names = sorted(str(p.relative_to(tmp_path)) for p in written)
+    assert names == sorted(
+        [*report_mod.OUTPUTS.values(), *(f"schemas/{n}" for n in report_mod.SCHEMAS)]
+    )
+    assert (
+        Dataset.model_validate_json((tmp_path / "extracted/exercises.json").read_text()) == dataset
+    )
+    assert (
+        ConflictReport.model_validate_json((tmp_path / "reports/conflicts.json").read_text())
+        == conflicts
+    )
+    assert "c-00000000bb" in (tmp_path / "reports/conflicts.md").read_text()
+    assert "## split.run_together" in (tmp_path / "reports/corrections.md").read_text()
+
+
+@pytest.mark.parametrize("broken", ["corrections_markdown"])
+def test_report_write_all_renders_before_writing(tmp_path, monkeypatch, broken):
+    dataset, conflicts = merged()
+
+    def boom(*args):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(report_mod, broken, boom)
+    with pytest.raises(RuntimeError):
+        write_all(tmp_path, dataset, conflicts, CORRECTIONS)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["conflicts.schema.json"])
+def test_report_write_schemas_is_schemas(tmp_path, name):
+    assert [p.name for p in write_schemas(tmp_path)] == [p.name for p in schemas(tmp_path)]
+    assert (tmp_path / name).exists()
