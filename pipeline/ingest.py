@@ -171,13 +171,113 @@ def unwrap_soft_breaks(text: str) -> list[Replacement]:
             continue
         if prev.rstrip().endswith(":") or _HEADING_MARK.match(prev) or _HEADING_MARK.match(nxt):
             continue
-        if _LIST_MARK.match(nxt) or _is_title_like(nxt) or _FIELD.match(nxt):
+        if _LIST_MARK.match(nxt) or _is_title_like(nxt) or _FIELD.match(nxt) or "|" in prev or "|" in nxt:
             continue
         out.append((e1, s2, " "))
     return out
 
 
+_TIMESTAMP_LINE = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?\s*$")
+_ANNOTATION = re.compile(
+    r"[\[(](?:music|applause|laughter|laughs|laughing|inaudible|silence|no audio|background music|"
+    r"cheering|crosstalk|sighs|coughs)[\])]",
+    re.I,
+)
+
+
+def strip_timestamps(text: str) -> list[Replacement]:
+    r"""Drop timestamp lines ('0:04', '[01:02:03]') and sound annotations ('[Music]') of pasted
+    video transcripts; only when there are at least three timestamp lines.
+
+    >>> t = "0:00\nhello there\n0:04\n[Music]\n0:06\nbye\n"
+    >>> alignment.apply(t, strip_timestamps(t))[0]
+    'hello there\nbye\n'
+    """
+    stamps = [(s, e) for s, e in _lines(text) if _TIMESTAMP_LINE.match(text[s:e])]
+    if len(stamps) < 3:
+        return []
+    out: list[Replacement] = []
+    for s, e in _lines(text):
+        line = text[s:e]
+        if _TIMESTAMP_LINE.match(line) or (_ANNOTATION.fullmatch(line.strip() or "x")):
+            nl = e + (2 if text[e : e + 2] == "\r\n" else 1 if text[e : e + 1] == "\n" else 0)
+            out.append((s, nl, ""))
+        else:
+            out.extend((s + m.start(), s + m.end(), "") for m in _ANNOTATION.finditer(line))
+    return out
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_NAME_COLUMN = re.compile(r"exercise|name|movement|stretch|pose|drill|move", re.I)
+_SKIP_COLUMN = re.compile(r"^(?:#|no\.?|number|order|step|)$", re.I)
+
+
+def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """(start, end) of each cell's content on a pipe-table line."""
+    bars = [s + m.start() for m in re.finditer(r"\|", text[s:e])]
+    line = text[s:e].strip()
+    edges = ([s - 1] if not line.startswith("|") else []) + bars + ([e] if not line.endswith("|") else [])
+    cells = []
+    for a, b in zip(edges, edges[1:], strict=False):
+        cs, ce = a + 1, b
+        while cs < ce and text[cs].isspace():
+            cs += 1
+        while ce > cs and text[ce - 1].isspace():
+            ce -= 1
+        cells.append((cs, ce))
+    return cells
+
+
+def tables(text: str) -> list[Replacement]:
+    r"""Turn Markdown pipe tables into list items of 'Header: value' fields.
+
+    The header row and rule go; each body row becomes '- <name>. <Header>: <cell>. ...', the
+    header words standing in for the cell borders, so a value still maps to its own cell.
+
+    >>> t = "| Exercise | Sets | Hold |\n|---|---|---|\n| Bridge | 2 | 5 s |\n"
+    >>> alignment.apply(t, tables(t))[0]
+    '\n\n- Bridge. Sets: 2. Hold: 5 s.\n'
+    """
+    lines = list(_lines(text))
+    out: list[Replacement] = []
+    i = 0
+    while i + 1 < len(lines):
+        hs, he = lines[i]
+        rs, re_ = lines[i + 1]
+        if "|" not in text[hs:he] or not _TABLE_RULE.match(text[rs:re_]):
+            i += 1
+            continue
+        headers = [text[a:b].strip() for a, b in _cells(text, hs, he)]
+        keep = [k for k, h in enumerate(headers) if not _SKIP_COLUMN.match(h)]
+        name_col = next((k for k in keep if _NAME_COLUMN.search(headers[k])), keep[0] if keep else None)
+        out += [(hs, he, ""), (rs, re_, "")]
+        j = i + 2
+        while j < len(lines) and "|" in text[lines[j][0] : lines[j][1]]:
+            ls, le = lines[j]
+            cells = _cells(text, ls, le)
+            order = [name_col] + [k for k in keep if k != name_col] if name_col is not None else keep
+            order = [k for k in order if k < len(cells)]
+            pos = ls
+            for k in order:
+                cs, ce = cells[k]
+                if ce == cs:
+                    continue
+                label = "- " if pos == ls else (f". {headers[k]}: " if headers[k] else ". ")
+                out.append((pos, cs, label))
+                pos = ce
+            out.append((pos, le, "." if pos > ls else ""))
+            j += 1
+        i = j
+    return out
+
+
 _CARRIAGE = re.compile(r"\r(?=\n)")
+
+
+def _through(inner: list, rep: Replacement) -> Replacement:
+    """A replacement on a derived text, moved to the source it was derived from."""
+    s, e = alignment.to_source(inner, rep[0], rep[1])
+    return s, e, rep[2]
 
 
 def strip_carriage_returns(text: str) -> list[Replacement]:
@@ -366,6 +466,11 @@ _FIELD = re.compile(
     re.I,
 )
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
+# "Exercise 3:", "Stretch 2 [fig. 5]", "Step 4 -": a label line on top of a block of text.
+_LABEL_LINE = re.compile(
+    r"^\s*(?:(?:exercise|stretch|pose|move|movement|drill|step|position|part)\s*#?\d{1,2}\b.{0,40}|[^.!?]{1,60}:)\s*$",
+    re.I,
+)
 _BULLET = re.compile(r"^\s*[-*+•‣◦·▪]\s+")
 
 
@@ -373,7 +478,7 @@ _BULLET = re.compile(r"^\s*[-*+•‣◦·▪]\s+")
 def _cue_regex() -> re.Pattern[str]:
     lines = [ln.strip() for ln in read_text("data", "spoken_cues.txt").splitlines()]
     alternatives = [ln for ln in lines if ln and not ln.startswith("#")]
-    return re.compile(r"(?:(?<=^)|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n)|(?<=,\s))(?:" + "|".join(alternatives) + ")", re.I)
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.I)
 
 
 def spoken_cues(text: str, start: int, end: int) -> list[int]:
@@ -423,7 +528,7 @@ def sections(text: str, kind: Kind) -> list[Section]:
         elif _FIELD.match(line):
             flush()
             out.append(Section(kind="field", start=s_stripped, end=e))
-        elif alone and _is_heading_line(line):
+        elif (alone and _is_heading_line(line)) or (not block and nxt.strip() and _LABEL_LINE.match(line)):
             flush()
             out.append(Section(kind="heading", start=s_stripped, end=e, level=2))
         else:
@@ -442,11 +547,11 @@ _SPEECH = re.compile(
 )
 
 
-def detect_kind(text: str, fmt: str, secs: list[Section]) -> tuple[Kind, str]:
-    """Transcript or article, with the reason."""
+def detect_kind(text: str, fmt: str, secs: list[Section], *, wrapped: bool = False) -> tuple[Kind, str]:
+    """Transcript or article, with the reason (``wrapped``: the raw text had caption layout)."""
     if fmt in ("srt", "vtt"):
         return "transcript", f"{fmt} caption file"
-    if fmt == "text" and caption_layout(text):
+    if wrapped:
         return "transcript", "caption line layout"
     speech = len(_SPEECH.findall(text))
     words = max(1, len(text.split()))
@@ -536,14 +641,23 @@ def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | No
             reps = base
     except ValueError as err:
         raise input_error(path, f"malformed {fmt.upper()} file: {err}", "Check the file's format") from None
+    wrapped = False
     if fmt in ("text", "markdown"):
-        wrapped = fmt == "text" and caption_layout(raw)
-        reps = _merge_touching(base + (unwrap_captions(raw) if wrapped else unwrap_soft_breaks(raw)))
+        stamps = strip_timestamps(raw)
+        if stamps:  # unwrap what is left once the timestamp lines are gone
+            stripped, inner = alignment.apply(raw, _merge_touching(base + stamps))
+            wrapped = caption_layout(stripped)
+            joins = unwrap_captions(stripped) if wrapped else unwrap_soft_breaks(stripped)
+            reps = _merge_touching(base + stamps + [_through(inner, r) for r in joins])
+        else:
+            wrapped = fmt == "text" and caption_layout(raw)
+            reps = _merge_touching(base + (unwrap_captions(raw) if wrapped else unwrap_soft_breaks(raw)))
+        reps = _merge_touching(reps + tables(raw))
     text, pieces = alignment.apply(raw, reps)
     if not text.strip():
         raise input_error(path, "the file has no text after removing markup", "Check the file's content")
     provisional = sections(text, "article")
-    kind, reason = detect_kind(text, fmt, provisional)
+    kind, reason = detect_kind(text, fmt, provisional, wrapped=wrapped)
     if meta.kind:
         kind, reason = meta.kind, "metadata"
     secs = sections(text, kind) if kind == "transcript" else provisional

@@ -1,0 +1,107 @@
+"""``make eval``: precision and recall per field against hand-made gold files.
+
+Gold format (``tests/corpus/*/gold.json``): ``{"documents": {file: {"exercises": [{"exercise",
+"hold_seconds", "reps", "sets", "per_side"}]}}}``. An exercise is right when the document and
+the canonical id match; a value is right when document, exercise and value all match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cache, merge, paths, workflow
+
+FIELDS = ("exercise", "hold_seconds", "reps", "sets", "per_side")
+CORPORA = {"seeds": (paths.RAW_DIR, paths.ROOT / "tests/corpus/seeds/gold.json"),
+           "dev": (paths.ROOT / "tests/corpus/dev/raw", paths.ROOT / "tests/corpus/dev/gold.json")}
+
+
+@dataclass(frozen=True)
+class Score:
+    """Counts and ratios for one field."""
+
+    true_pos: int
+    predicted: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_pos / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_pos / self.gold if self.gold else 1.0
+
+
+def _value(v: object) -> object:
+    if isinstance(v, dict):
+        return (v["min"], v["max"])
+    if v is not None and hasattr(v, "min"):
+        return (v.min, v.max)  # type: ignore[attr-defined]
+    return v
+
+
+def facts(rows: Iterable[tuple[str, str, dict]]) -> dict[str, set[tuple]]:
+    """(doc, exercise[, value]) facts per field from (doc, exercise id, values) rows."""
+    out: dict[str, set[tuple]] = {f: set() for f in FIELDS}
+    for doc, ex, values in rows:
+        out["exercise"].add((doc, ex))
+        for f in FIELDS[1:]:
+            v = _value(values.get(f))
+            if v is not None:
+                out[f].add((doc, ex, v))
+    return out
+
+
+def score(pred: dict[str, set[tuple]], gold: dict[str, set[tuple]]) -> dict[str, Score]:
+    """Precision and recall per field."""
+    return {f: Score(len(pred[f] & gold[f]), len(pred[f]), len(gold[f])) for f in FIELDS}
+
+
+def predict(raw_dir: Path) -> list[tuple[str, str, dict]]:
+    """Run the pipeline (cached) and list (doc, exercise id, claim values)."""
+    store = cache.StageCache(paths.ROOT / paths.CACHE)
+    runs, _ = workflow.process_documents(raw_dir, root=raw_dir.resolve().parent, store=store)
+    dataset, _ = merge.merge([r.document for r in runs], [r.result for r in runs if r.result])
+    return [(c.doc_id, ex.id, c.model_dump()) for ex in dataset.exercises for c in ex.claims]
+
+
+def gold_rows(path: Path) -> list[tuple[str, str, dict]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [(doc, e["exercise"], e) for doc, body in data["documents"].items() for e in body["exercises"]]
+
+
+def evaluate(raw_dir: Path, gold_path: Path) -> tuple[dict[str, Score], dict[str, set[tuple]], dict[str, set[tuple]]]:
+    """Scores plus the predicted and gold facts (for listing the differences)."""
+    pred, gold = facts(predict(raw_dir)), facts(gold_rows(gold_path))
+    return score(pred, gold), pred, gold
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("corpora", nargs="*", default=list(CORPORA), help="seeds, dev (default: both)")
+    parser.add_argument("--diff", action="store_true", help="list missed and spurious facts")
+    args = parser.parse_args(argv)
+    for name in args.corpora:
+        raw_dir, gold_path = CORPORA[name]
+        scores, pred, gold = evaluate(raw_dir, gold_path)
+        print(f"\n{name}: {raw_dir.relative_to(paths.ROOT)}")
+        print(f"  {'field':<14}{'precision':>10}{'recall':>8}{'tp':>6}{'pred':>6}{'gold':>6}")
+        for f, s in scores.items():
+            print(f"  {f:<14}{s.precision:>10.3f}{s.recall:>8.3f}{s.true_pos:>6}{s.predicted:>6}{s.gold:>6}")
+        if args.diff:
+            for f in FIELDS:
+                for fact in sorted(gold[f] - pred[f], key=str):
+                    print(f"  missed   {f:<13} {fact}")
+                for fact in sorted(pred[f] - gold[f], key=str):
+                    print(f"  spurious {f:<13} {fact}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

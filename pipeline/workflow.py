@@ -1,0 +1,177 @@
+"""The whole run: raw folder in, dataset and reports out, per-document stages cached."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import cache as cache_mod
+from . import ingest, paths
+from .errors import InputError, PipelineError
+from .models import (
+    Correction,
+    CorrectionReport,
+    Dataset,
+    Document,
+    DocumentResult,
+    NormalizedDocument,
+)
+
+
+@dataclass
+class DocumentRun:
+    """One document through the per-document stages."""
+
+    document: Document
+    normalized: NormalizedDocument | None = None
+    result: DocumentResult | None = None
+
+
+@dataclass
+class Summary:
+    """What a run did, for the closing paragraph and the tests."""
+
+    documents: int = 0
+    exercises: int = 0
+    conflicts: dict[str, int] = field(default_factory=dict)
+    edits: int = 0
+    suggestions: int = 0
+    failed: list[str] = field(default_factory=list)  # one message per file that failed
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+    def paragraph(self) -> str:
+        """One paragraph for people."""
+        conflicts = ", ".join(f"{n} {k}" for k, n in sorted(self.conflicts.items())) or "none"
+        failed = f"{len(self.failed)} file(s) failed (see the errors above)" if self.failed else "no file failed"
+        return (
+            f"Processed {self.documents} document(s) into {self.exercises} exercise(s); "
+            f"conflicts: {conflicts}; {self.edits} text repair(s) applied, {self.suggestions} suggested; "
+            f"{failed}. Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)."
+        )
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def process_documents(
+    raw_dir: Path, *, root: Path, store: cache_mod.StageCache, upto: str = "extract", progress: Progress = _quiet
+) -> tuple[list[DocumentRun], list[InputError]]:
+    """Ingest, normalize and extract every raw file (cached per stage and document)."""
+    from . import extract, normalize  # spaCy is imported only when a document needs it
+
+    runs: list[DocumentRun] = []
+    errors: list[InputError] = []
+    files = ingest.discover(raw_dir, root)
+    bar = tqdm(files, desc="documents", unit="doc", disable=None, delay=1.0, file=sys.stderr, leave=False)
+    for f in bar:
+        try:
+            data = f.path.read_bytes()
+            meta = ingest.read_meta(f.path)
+        except OSError as err:
+            errors.append(InputError(f"cannot be read ({err.strerror})", where=f.rel_path, fix="Check its permissions"))
+            continue
+        except InputError as err:
+            errors.append(err)
+            continue
+        k_ingest = cache_mod.key("ingest", f.doc_id, f.rel_path, _sha(data), meta.model_dump_json())
+        doc = store.get("ingest", k_ingest, Document)
+        if doc is None:
+            try:
+                doc = ingest.build_document(data, doc_id=f.doc_id, path=f.rel_path, meta=meta)
+            except InputError as err:
+                errors.append(err)
+                continue
+            store.put("ingest", k_ingest, doc)
+        run = DocumentRun(document=doc)
+        runs.append(run)
+        if upto == "ingest":
+            continue
+        k_norm = cache_mod.key("normalize", k_ingest)
+        run.normalized = store.get("normalize", k_norm, NormalizedDocument)
+        if run.normalized is None:
+            run.normalized = normalize.normalize_document(doc)
+            store.put("normalize", k_norm, run.normalized)
+        if upto == "normalize":
+            continue
+        k_extract = cache_mod.key("extract", k_norm)
+        run.result = store.get("extract", k_extract, DocumentResult)
+        if run.result is None:
+            run.result = extract.extract_document(doc, run.normalized)
+            store.put("extract", k_extract, run.result)
+    progress(f"documents: {len(runs)} processed, {len(errors)} failed")
+    return runs, errors
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def corrections(runs: list[DocumentRun]) -> CorrectionReport:
+    """Every applied edit and suggestion, in raw offsets, sorted."""
+    from . import normalize
+
+    applied: list[Correction] = []
+    suggested: list[Correction] = []
+    for run in runs:
+        if run.normalized is None:
+            continue
+        a, s = normalize.to_corrections(run.document, run.normalized)
+        applied.extend(a)
+        suggested.extend(s)
+    order = lambda c: (c.doc_id, c.start, c.end, c.rule)  # noqa: E731
+    return CorrectionReport(corrections=sorted(applied, key=order), suggestions=sorted(suggested, key=order))
+
+
+def run_all(raw_dir: Path, out_dir: Path, *, use_cache: bool = True, progress: Progress = _quiet) -> Summary:
+    """The whole pipeline. Outputs are written only after everything succeeded, each atomically."""
+    from . import merge, report
+
+    if not raw_dir.is_dir():
+        raise PipelineError(f"raw folder {raw_dir} does not exist", fix="Pass --raw with a folder of documents")
+    root = raw_dir.resolve().parent
+    store = cache_mod.StageCache(out_dir / paths.CACHE if use_cache else None)
+    resolutions_path = out_dir / paths.REPORTS / paths.RESOLUTIONS
+    resolutions = merge.load_resolutions(resolutions_path)  # fails before any work or write
+    previous = _previous(out_dir / paths.EXTRACTED / "exercises.json")
+
+    runs, errors = process_documents(raw_dir, root=root, store=store, progress=progress)
+    results = [r.result for r in runs if r.result is not None]
+    dataset, conflict_report = merge.merge([r.document for r in runs], results, previous=previous, resolutions=resolutions)
+    correction_report = corrections(runs)
+    progress("merge: done")
+    report.write_all(out_dir, dataset, conflict_report, correction_report, resolutions=resolutions)
+    progress("report: written")
+
+    summary = Summary(
+        documents=len(runs),
+        exercises=len(dataset.exercises),
+        edits=len(correction_report.corrections),
+        suggestions=len(correction_report.suggestions),
+        failed=[str(e) for e in errors],
+        cache_hits=store.hits,
+        cache_misses=store.misses,
+    )
+    for c in conflict_report.conflicts:
+        key = f"{c.status} {c.kind}"
+        summary.conflicts[key] = summary.conflicts.get(key, 0) + 1
+    return summary
+
+
+def _previous(path: Path) -> Dataset | None:
+    """The last committed dataset, for stable and retired ids; None when absent or unreadable."""
+    try:
+        return Dataset.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
