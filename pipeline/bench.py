@@ -28,8 +28,12 @@ def _timed(fn, *args, **kwargs):
 
 def _corpus(copies: int, into: Path) -> Path:
     """The seed and development documents, copied ``copies`` times (distinct names)."""
-    sources = [p for d in (paths.RAW_DIR, paths.ROOT / "tests/corpus/dev/raw") for p in sorted(d.iterdir())
-               if p.is_file() and p.suffix in ingest.FORMATS]
+    sources = [
+        p
+        for d in (paths.RAW_DIR, paths.ROOT / "tests/corpus/dev/raw")
+        for p in sorted(d.iterdir())
+        if p.is_file() and p.suffix in ingest.FORMATS
+    ]
     raw = into / "raw"
     raw.mkdir(parents=True)
     for i in range(copies):
@@ -71,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, t in (("ingest", t_ingest), ("normalize", t_norm), ("extract", t_extract)):
             print(f"  {name:<10} {t / t_tok:6.1f}x tokenizer   ({1000 * t / len(files):6.1f} ms/doc)")
         print(f"full run, cold cache: {t_cold / t_tok:6.1f}x tokenizer ({len(files) / t_cold:.1f} docs/s)")
-        print(f"full run, warm cache: {t_warm / t_cold:6.3f}x the cold run "
-              f"({warm.cache_hits} hits, {warm.cache_misses} misses)")
+        print(
+            f"full run, warm cache: {t_warm / t_cold:6.3f}x the cold run "
+            f"({warm.cache_hits} hits, {warm.cache_misses} misses)"
+        )
         print(f"pipeline build (once per process): {t_build / t_tok:.1f}x tokenizer")
         print(f"peak traced memory of a cold run: {peak / 1e6:.1f} MB = {peak / n_bytes:.0f}x the corpus size")
         del cold

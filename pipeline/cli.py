@@ -35,7 +35,9 @@ def cmd_stage(args: argparse.Namespace) -> int:
     store = cache.StageCache(args.out / paths.CACHE if not args.no_cache else None)
     upto = {"ingest": "ingest", "normalize": "normalize", "claims": "extract"}[args.stage]
     runs, errors = workflow.process_documents(args.raw, root=args.raw.resolve().parent, store=store, upto=upto)
-    pick = {"ingest": lambda r: r.document, "normalize": lambda r: r.normalized, "claims": lambda r: r.result}[args.stage]
+    pick = {"ingest": lambda r: r.document, "normalize": lambda r: r.normalized, "claims": lambda r: r.result}[
+        args.stage
+    ]
     out = sys.stdout if args.output is None else args.output.open("w", encoding="utf-8")
     try:
         for run in runs:
@@ -78,12 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="folder of raw documents (default: raw/)")
-        p.add_argument("--out", type=Path, default=paths.ROOT,
-                       help="folder that receives extracted/, reports/, schemas/ and the .cache/ (default: the repository root)")
+        p.add_argument(
+            "--out",
+            type=Path,
+            default=paths.ROOT,
+            help="folder that receives extracted/, reports/, schemas/ and the .cache/ (default: the repository root)",
+        )
         p.add_argument("--no-cache", action="store_true", help="recompute every document, ignoring the cache")
 
-    p = sub.add_parser("extract", help="run every stage and write the dataset and reports",
-                       description="Run ingest, normalize, extract, merge and report; write extracted/, reports/ and schemas/.")
+    p = sub.add_parser(
+        "extract",
+        help="run every stage and write the dataset and reports",
+        description="Run ingest, normalize, extract, merge and report; write extracted/, reports/ and schemas/.",
+    )
     common(p)
     p.add_argument("--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=cmd_extract)
@@ -96,13 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
         common(p)
         p.add_argument("-o", "--output", type=Path, help="write JSONL here instead of standard output")
         p.set_defaults(func=cmd_stage, stage=name)
-    p = sub.add_parser("merge", help="map names to canonical exercises and merge sources; print the dataset",
-                       description="Merge claims into canonical exercises and print the dataset JSON (writes nothing).")
+    p = sub.add_parser(
+        "merge",
+        help="map names to canonical exercises and merge sources; print the dataset",
+        description="Merge claims into canonical exercises and print the dataset JSON (writes nothing).",
+    )
     common(p)
     p.set_defaults(func=cmd_merge)
-    p = sub.add_parser("schemas", help="write JSON Schema files generated from the pydantic models",
-                       description="Write schemas/*.json generated from pipeline/models.py.")
-    p.add_argument("--out", type=Path, default=paths.ROOT, help="folder that receives schemas/ (default: the repository root)")
+    p = sub.add_parser(
+        "schemas",
+        help="write JSON Schema files generated from the pydantic models",
+        description="Write schemas/*.json generated from pipeline/models.py.",
+    )
+    p.add_argument(
+        "--out", type=Path, default=paths.ROOT, help="folder that receives schemas/ (default: the repository root)"
+    )
     p.set_defaults(func=cmd_schemas)
     return parser
 

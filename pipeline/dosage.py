@@ -3,12 +3,18 @@
 The rules are data (``pipeline/patterns/dosage.jsonl``, spaCy Matcher token patterns). Three kinds
 of label live there:
 
-- positive labels say where a value is stated: HOLD, REPS, SETS, SIDE, FREQUENCY;
+- positive labels say where a value is stated: HOLD, REPS, SETS, SIDE, FREQUENCY, and
+  BOTH_SIDES_TOGETHER, an explicit "not per side" ("don't alternate", "both knees together");
 - negative labels mark numbers that are no dosage (TEMPO, REST, COUNTDOWN, AGE, PERCENT, ORDINAL,
   NOT_DURATION, ROUTINE, MULTIPLIER, CONTEXT); a positive match that overlaps one is dropped, which
   also lets a negative pattern act as a look-ahead ("the other side" but not "the other side of
   the room");
 - GENERIC marks a sentence that gives guidance for every exercise ("hold each stretch ...").
+
+Two token attributes, computed here, let the patterns look past a token without taking more into
+the match: ``token._.dosage_item_label`` marks a ":" or dash after a short name that starts a line
+or list item ("Down dog - 45s", "- Pigeon: 1 min"), and ``token._.dosage_phrase_end`` a token after
+which the phrase ends (end of text or line, punctuation, "and", "then", "each side", ...).
 
 The patterns only say *where*; the values are read from the matched tokens by the pure functions
 below, by role: a number before a time unit is a hold, before "reps"/"times" a repetition count,
@@ -19,7 +25,9 @@ value is better than a wrong one.
 Conventions: ranges are inclusive; "up to N" and "at least N" are recorded as {N, N} (the stated
 number, since neither bound is given); "a couple of", "a few" and "several" give no value; "a
 minute" is 60 only inside a hold phrase (the patterns only read it there); a bare "m" is a minute
-only when written straight after the number ("5m"); a breath count ("5 deep breaths") is no hold.
+only when written straight after the number ("5m"); a breath count ("5 deep breaths") is no hold;
+"once", "twice" and "thrice" are repetitions (1, 2, 3) unless a period follows ("twice a day"); the
+same duration stated for both sides ("30s left, 30s right") is one hold.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from typing import NamedTuple
 
 from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 from text_to_num import text2num
 
@@ -49,6 +57,7 @@ FIELDS: dict[str, FieldName] = {
     "REPS": "reps",
     "SETS": "sets",
     "SIDE": "per_side",
+    "BOTH_SIDES_TOGETHER": "per_side",
     "FREQUENCY": "frequency",
 }
 NEGATIVE = frozenset(
@@ -71,9 +80,7 @@ LABELS = frozenset(FIELDS) | NEGATIVE | {GENERIC}
 # Plausible values; a match outside them is dropped (a hold of 3 hours is a recipe or a film).
 LIMITS: dict[str, tuple[int, int]] = {"hold_seconds": (1, 1800), "reps": (1, 200), "sets": (1, 20)}
 TIMES_LIMIT = (1, 30)
-_FIELD_ORDER = {
-    name: i for i, name in enumerate(("hold_seconds", "reps", "sets", "per_side", "frequency"))
-}
+_FIELD_ORDER = {name: i for i, name in enumerate(("hold_seconds", "reps", "sets", "per_side", "frequency"))}
 
 SECONDS_PER_UNIT = {
     "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
@@ -92,9 +99,37 @@ PERIOD_WORDS = {
 }  # fmt: skip
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 # After these words "one" is a pronoun, not a count: "each one", "the other one".
-_ONE_AS_PRONOUN = frozenset(
-    {"each", "every", "this", "that", "the", "which", "other", "another", "any", "no"}
-)
+_ONE_AS_PRONOUN = frozenset({"each", "every", "this", "that", "the", "which", "other", "another", "any", "no"})
+# Before these words "one" picks a limb, not a count: "pull one knee to your chest".
+_ONE_LIMB = frozenset({"knee", "leg", "arm", "foot", "hand", "side", "hip", "shoulder", "elbow", "heel", "ankle"})
+
+# ``token._.dosage_item_label``: a separator after a short name that starts a line or list item.
+ITEM_SEPARATORS = frozenset({":", "):", "-", "–", "—"})
+LIST_MARKERS = frozenset({"-", "–", "—", "*", "+", "•", "·", "▪", "◦", "‣", "○", "●", "►", "→", ">"})
+NAME_MARKS = frozenset({"(", ")", "'s", "’s", "'", "’", "/", "&", "*", "**", "_", "__"})
+MAX_NAME_WORDS = 6
+# A name does not start with these, nor hold a pronoun or auxiliary: "and now - 30 seconds",
+# "you get: 10 minutes" are speech, not list items.
+_NOT_NAME_START = frozenset(
+    {"and", "but", "or", "so", "then", "now", "okay", "ok", "um", "uh", "well", "just", "only",
+     "about", "for", "in", "on", "at", "after", "before", "with", "to", "here", "there", "when",
+     "while", "if", "because", "what", "which", "who", "like", "yeah", "yes", "no", "not", "wait",
+     "let's", "lets", "maybe", "also", "again"}
+)  # fmt: skip
+_NOT_NAME_WORDS = frozenset(
+    {"i", "you", "we", "he", "she", "they", "it", "is", "was", "are", "were", "will", "be", "have",
+     "has", "had", "do", "does", "did", "can", "should", "must", "'m", "'re", "'ll", "'ve", "n't"}
+)  # fmt: skip
+# ``token._.dosage_phrase_end``: words that may follow a finished dosage phrase ("ten of these,
+# then rest", "twice per side", "45s x3"), and the side words after "on each", "a", "the other".
+PHRASE_FOLLOWERS = frozenset(
+    {"and", "then", "before", "after", "each", "per", "every", "either", "x", "×", "hold",
+     "holding", "left", "right", "&", "plus"}
+)  # fmt: skip
+_SIDE_NOUNS = frozenset({"side", "sides", "leg", "legs", "arm", "arms", "knee", "foot", "hip", "direction", "way"})
+_SIDE_LEADS = frozenset({"on", "to", "for", "in", "with"})
+_SIDE_QUANTIFIERS = frozenset({"each", "every", "either", "both"})
+_PLACE_NOUNS = frozenset({"top", "bottom", "end"})
 
 
 class Tok(NamedTuple):
@@ -118,6 +153,110 @@ class Amount:
     end: int
 
 
+# --------------------------------------------------------------------------- token attributes
+
+
+def _lower(doc: Doc, i: int) -> str:
+    return doc[i].lower_ if 0 <= i < len(doc) else ""
+
+
+def _is_line_break(tok: Token) -> bool:
+    return tok.is_space and "\n" in tok.text
+
+
+def item_label(tok: Token) -> bool:
+    """A ":" or dash that ends a short name at the start of a line or list item.
+
+    The name is one to ``MAX_NAME_WORDS`` words (with parentheses, apostrophes, glued hyphens and
+    Markdown emphasis); before it only a list marker ("-", "•", "1.", "a)") may stand on the line.
+    A Markdown heading ("# Core Circuit - 12 Minutes") names a routine, not an exercise.
+
+    >>> from pipeline.tokenizer import build_tokenizer_nlp
+    >>> doc = build_tokenizer_nlp()("Hi\\n- Savasana (corpse pose): 5 min\\n# Core Circuit - 9 min")
+    >>> [t.i for t in doc if item_label(t)]
+    [7]
+    """
+    doc = tok.doc
+    if tok.text not in ITEM_SEPARATORS:
+        return False
+    if tok.text == "-" and tok.i > 0 and not doc[tok.i - 1].whitespace_ and not tok.whitespace_:
+        return False  # a hyphen inside a word: "cat-cow"
+    words, i, first = 0, tok.i - 1, ""
+    while i >= 0:
+        t = doc[i]
+        if t.lower_ in _NOT_NAME_WORDS:
+            return False
+        glued_hyphen = t.text == "-" and i > 0 and not doc[i - 1].whitespace_ and not t.whitespace_
+        if t.is_alpha and not t.like_num or t.lower_ in {"'s", "’s"}:
+            words += 1
+            first = t.lower_
+        elif t.text in NAME_MARKS or glued_hyphen or (t.is_space and not _is_line_break(t)):
+            pass
+        else:
+            break
+        i -= 1
+    if not 1 <= words <= MAX_NAME_WORDS or first in _NOT_NAME_START:
+        return False
+    # Before the name: a list marker ("-", "•", "1.", "a)") or nothing, then the line start.
+    while i >= 0 and not _is_line_break(doc[i]):
+        t = doc[i]
+        numbered = (
+            t.text in {".", ")"}
+            and i > 0
+            and (doc[i - 1].like_num or len(doc[i - 1].text) == 1 and doc[i - 1].is_alpha)
+        )
+        if numbered:
+            i -= 2
+        elif t.text in LIST_MARKERS or t.is_space:
+            i -= 1
+        else:
+            return False
+    return True
+
+
+def phrase_end(tok: Token) -> bool:
+    """The dosage phrase can end after ``tok``: nothing, a line break or punctuation follows, or
+    a word that starts the next part ("and", "then", "per side", "on each leg", "x3").
+
+    >>> from pipeline.tokenizer import build_tokenizer_nlp
+    >>> doc = build_tokenizer_nlp()("ten of these then 30s per side with 20 apples here")
+    >>> [t.text for t in doc if t.is_alpha and phrase_end(t)]
+    ['these', 's', 'here']
+    """
+    doc, i = tok.doc, tok.i + 1
+    if i >= len(doc):
+        return True
+    nxt = doc[i]
+    if nxt.is_space or nxt.is_punct:
+        return True
+    word, second, third = nxt.lower_, _lower(doc, i + 1), _lower(doc, i + 2)
+    if word in PHRASE_FOLLOWERS:
+        return True
+    if word in {"to", "or"} and (  # a range goes on: "Pigeon: 30 seconds to a minute"
+        second in {"a", "an", "half"} or (i + 1 < len(doc) and doc[i + 1].like_num)
+    ):
+        return True
+    if word in _SIDE_LEADS and second in _SIDE_QUANTIFIERS:
+        return True
+    if word in _SIDE_LEADS and second in {"the", "your"}:
+        return third in {"other", "opposite", "left", "right"}
+    if word == "a":
+        return second in _SIDE_NOUNS
+    if word == "at":
+        return second == "the" and third in _PLACE_NOUNS
+    return False
+
+
+def _register_token_attributes() -> None:
+    """``token._.dosage_item_label`` and ``token._.dosage_phrase_end``, read by the patterns."""
+    for name, getter in (("dosage_item_label", item_label), ("dosage_phrase_end", phrase_end)):
+        if not Token.has_extension(name):
+            Token.set_extension(name, getter=getter)
+
+
+_register_token_attributes()
+
+
 # --------------------------------------------------------------------------- rules
 
 
@@ -139,9 +278,7 @@ def pattern_labels() -> dict[str, str]:
                 f"Use one of {', '.join(sorted(LABELS))}",
             )  # fmt: skip
         if isinstance(entry.pattern, str):
-            raise data_error(
-                RESOURCE, None, f"pattern {entry.id!r} is a phrase", "Write it as a token pattern"
-            )
+            raise data_error(RESOURCE, None, f"pattern {entry.id!r} is a phrase", "Write it as a token pattern")
         labels[entry.id] = entry.label
     return labels
 
@@ -233,12 +370,7 @@ def value_at(tokens: Sequence[Tok], i: int) -> tuple[float, int] | None:
         j = i
         while j < n and number(tokens[j].text) is not None and not tokens[j].text.isdigit():
             run.append((tokens[j].text, j + 1))
-            if (
-                j + 2 < n
-                and tokens[j + 1].text == "-"
-                and tokens[j + 1].glued
-                and tokens[j + 2].glued
-            ):
+            if j + 2 < n and tokens[j + 1].text == "-" and tokens[j + 1].glued and tokens[j + 2].glued:
                 j += 2
             else:
                 j += 1
@@ -267,50 +399,59 @@ def amounts(tokens: Sequence[Tok]) -> list[Amount]:
     [(20.0, 30.0, 's'), (30.0, 60.0, 's')]
     >>> [(a.lo, a.hi, a.unit) for a in amounts(words("hold 5m, or 5 m"))]
     [(300.0, 300.0, 's'), (5.0, 5.0, None)]
+    >>> [(a.lo, a.hi, a.unit) for a in amounts(words("repeat once or twice"))]
+    [(1, 2, 'rep')]
+    >>> [(a.lo, a.hi) for a in amounts(words("between 30 s and a minute, or 30 s or 5 breaths"))]
+    [(30.0, 60.0), (30.0, 30.0), (5.0, 5.0)]
     """
     n = len(tokens)
     found: list[Amount] = []
     i = 0
     while i < n:
+        if tokens[i].text in ONCE_WORDS:  # "repeat twice", "once or twice"
+            lo = hi = ONCE_WORDS[tokens[i].text]
+            j = i + 1
+            if j + 1 < n and tokens[j].text in CONNECTORS and tokens[j + 1].text in ONCE_WORDS:
+                hi, j = ONCE_WORDS[tokens[j + 1].text], j + 2
+            found.append(Amount(lo, hi, "rep", i, j))
+            i = j
+            continue
         first = value_at(tokens, i)
         if (
             first is not None
             and tokens[i].text == "one"
-            and i > 0
-            and tokens[i - 1].text in _ONE_AS_PRONOUN
+            and ((i > 0 and tokens[i - 1].text in _ONE_AS_PRONOUN) or (i + 1 < n and tokens[i + 1].text in _ONE_LIMB))
         ):
-            first = None  # "hold each one for 10 seconds"
+            first = None  # "hold each one for 10 seconds", "pull one knee in for 20 seconds"
         if first is None:
             i += 1
             continue
         lo, j = first
         hi = lo
         between = i > 0 and tokens[i - 1].text == "between"
-        if j < n and (
-            tokens[j].text in CONNECTORS
-            or tokens[j].text == ","
-            or (between and tokens[j].text == "and")
-        ):
+        if j < n and (tokens[j].text in CONNECTORS or tokens[j].text == "," or (between and tokens[j].text == "and")):
             second = value_at(tokens, j + 1)
             # "20, 30 seconds" is a spoken range; "3, 2, 1" counts down and is no range.
             if second is not None and (tokens[j].text != "," or second[0] > lo):
                 hi, j = second
-        k = (
-            j + 1
-            if j + 1 < n and tokens[j].text == "-" and tokens[j + 1].text in SECONDS_PER_UNIT
-            else j
-        )
+        k = j + 1 if j + 1 < n and tokens[j].text == "-" and tokens[j + 1].text in SECONDS_PER_UNIT else j
         unit: str | None = None
         if k < n and _is_time_unit(tokens, k):
             factor = SECONDS_PER_UNIT[tokens[k].text]
             lo, hi, j, unit = lo * factor, hi * factor, k + 1, "s"
             if [t.text for t in tokens[j : j + 3]] == ["and", "a", "half"]:
                 lo, hi, j = lo + factor / 2, hi + factor / 2, j + 3
-            if j < n and tokens[j].text in CONNECTORS and lo == hi:
+            joined = j < n and (tokens[j].text in CONNECTORS or (between and tokens[j].text == "and"))
+            if joined and lo == hi:
                 upper = value_at(tokens, j + 1)
                 if upper is not None and upper[1] < n and _is_time_unit(tokens, upper[1]):
                     hi, j = upper[0] * SECONDS_PER_UNIT[tokens[upper[1]].text], upper[1] + 1
-                elif upper is not None and tokens[j].text == "or":  # "a minute or two"
+                elif (
+                    upper is not None
+                    and tokens[j].text == "or"
+                    and upper[0] * factor > lo
+                    and (upper[1] >= n or not tokens[upper[1]].text.isalpha())
+                ):  # "a minute or two", but not "30 seconds or 5 breaths"
                     hi, j = upper[0] * factor, upper[1]
         elif k < n and tokens[k].text in REP_WORDS:
             unit, j = "rep", k + 1
@@ -344,6 +485,10 @@ def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
     ({'reps': (10, 10)}, {'reps': (5, 5)}, {'hold_seconds': (5, 5)})
     >>> show("HOLD", "hold for 10 hours"), show("REPS", "do 5000 reps"), show("HOLD", "hold 2.5 s")
     (None, None, None)
+    >>> show("HOLD", "30s left, 30s right"), show("HOLD", "30s left, 45s right")
+    ({'hold_seconds': (30, 30)}, None)
+    >>> show("REPS", "do it twice"), show("REPS", "repeat once or twice")
+    ({'reps': (2, 2)}, {'reps': (1, 2)})
     """
     found = amounts(tokens)
     out: dict[str, tuple[float, float]] = {}
@@ -362,18 +507,14 @@ def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
             role = "reps" if following.unit == "s" else "sets"
         elif after in TIMES_SIGNS or before in TIMES_SIGNS:
             role = "reps"
-        elif (
-            before in {"of", "to"}
-            and amount.start >= 2
-            and tokens[amount.start - 2].text == "count"
-        ):
+        elif before in {"of", "to"} and amount.start >= 2 and tokens[amount.start - 2].text == "count":
             role = "hold_seconds"
         elif before == "of" and "sets" in out:
             role = "reps"
         else:
             role = {"REPS": "reps", "SETS": "sets"}.get(label)
-        if role is None or role in out:
-            return None
+        if role is None or (role in out and out[role] != (amount.lo, amount.hi)):
+            return None  # "30s left, 30s right" states one hold; "30s left, 45s right" none
         out[role] = (amount.lo, amount.hi)
     if FIELDS[label] not in out:
         return None
@@ -424,6 +565,7 @@ class _Candidate:
     start: int
     end: int
     dosages: tuple[tuple[str, Range | Frequency | bool], ...]
+    extended: bool = False  # its end was moved over a range tail (``_range_end``)
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -441,12 +583,7 @@ def _cut_off(doc: Doc, start: int, end: int) -> bool:
     That is "10 reps" of "8-10 reps", "x 10" of "x 10 seconds", "repeat 3x" of "repeat 3x10", or
     "Reps: 3" of "Sets/Reps: 3 x 10".
     """
-    if (
-        start >= 2
-        and doc[start].like_num
-        and doc[start - 1].lower_ in CONNECTORS
-        and doc[start - 2].like_num
-    ):
+    if start >= 2 and doc[start].like_num and doc[start - 1].lower_ in CONNECTORS and doc[start - 2].like_num:
         return True
     if end == len(doc):
         return False
@@ -458,9 +595,26 @@ def _cut_off(doc: Doc, start: int, end: int) -> bool:
     return last.lower_ in TIMES_SIGNS and after.like_num
 
 
+def _range_end(doc: Doc, start: int, end: int, blocked: set[int]) -> int:
+    """End of a duration range that goes on past a match, else ``end``.
+
+    A hold phrase may end at its first unit while the range goes on: "stay here for 30 seconds"
+    + "to a minute", "a minute" + "or two". The range is read as ``amounts`` reads it; it is taken
+    only when it rises and its added tokens overlap no negative match ("10 s - 20 s rest").
+    """
+    if end >= len(doc) or doc[end - 1].lower_ not in SECONDS_PER_UNIT:
+        return end
+    window = toks(doc[start : min(len(doc), end + 7)])
+    for amount in amounts(window):
+        last = start + amount.end
+        if amount.unit == "s" and start + amount.start < end < last and amount.lo <= amount.hi:
+            return end if any(i in blocked for i in range(end, last)) else last
+    return end
+
+
 def _parse(label: str, span: Span) -> tuple[tuple[str, Range | Frequency | bool], ...] | None:
-    if label == "SIDE":
-        return (("per_side", True),)
+    if FIELDS.get(label) == "per_side":
+        return (("per_side", label == "SIDE"),)
     if label == "FREQUENCY":
         freq = frequency(toks(span))
         return None if freq is None else (("frequency", freq),)
@@ -471,14 +625,20 @@ def _parse(label: str, span: Span) -> tuple[tuple[str, Range | Frequency | bool]
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Longest disjoint matches; frequency first ("3 times a week" is no reps), side apart."""
+    """Longest disjoint matches; frequency first ("3 times a week" is no reps), side apart; of
+    equal spans, one the pattern matched whole before one extended over a range tail.
+
+    Side phrases compete only with each other, so "do not switch sides" (not per side) wins over
+    the "switch sides" inside it.
+    """
     chosen: list[_Candidate] = []
     taken: dict[bool, set[int]] = {True: set(), False: set()}
     order = sorted(
-        candidates, key=lambda c: (c.label != "FREQUENCY", -(c.end - c.start), c.start, c.rule)
+        candidates,
+        key=lambda c: (c.label != "FREQUENCY", -(c.end - c.start), c.extended, c.start, c.rule),
     )
     for cand in order:
-        used = taken[cand.label == "SIDE"]
+        used = taken[FIELDS[cand.label] == "per_side"]
         tokens = range(cand.start, cand.end)
         if any(i in used for i in tokens):
             continue
@@ -490,10 +650,12 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
 def find(doc: Doc) -> list[Dosage]:
     """Every dosage stated in ``doc``, in text order; offsets are character offsets in ``doc.text``.
 
-    A positive match is dropped when a negative one overlaps it; of overlapping positive matches
-    the longest wins (a frequency before anything else; a side phrase never competes with a
-    number). ``generic`` is set when the sentence also holds a GENERIC cue; sentences are
-    ``doc.sents`` when the doc has sentence boundaries, else the whole doc is one sentence.
+    A positive match is dropped when a negative one overlaps it; a hold match is extended over the
+    rest of a duration range it stops inside ("stay here for 30 seconds" + " to a minute"); of
+    overlapping positive matches the longest wins (a frequency before anything else; a side phrase
+    competes only with side phrases, so "do not switch sides" beats "switch sides"). ``generic``
+    is set when the sentence also holds a GENERIC cue; sentences are ``doc.sents`` when the doc
+    has sentence boundaries, else the whole doc is one sentence.
 
     >>> from pipeline.tokenizer import build_tokenizer_nlp
     >>> [(d.field, d.value and (d.value.min, d.value.max), d.rule, d.generic)
@@ -513,15 +675,16 @@ def find(doc: Doc) -> list[Dosage]:
 
     candidates = []
     for label, rule, start, end in matches:
-        if (
-            label not in FIELDS
-            or any(i in blocked for i in range(start, end))
-            or _cut_off(doc, start, end)
-        ):
+        if label not in FIELDS or any(i in blocked for i in range(start, end)):
+            continue
+        matched_end = end
+        if label == "HOLD":
+            end = _range_end(doc, start, end, blocked)
+        if _cut_off(doc, start, end):
             continue
         parsed = _parse(label, doc[start:end])
         if parsed:
-            candidates.append(_Candidate(label, rule, start, end, parsed))
+            candidates.append(_Candidate(label, rule, start, end, parsed, end != matched_end))
 
     found = []
     for cand in _select(candidates):
@@ -533,7 +696,7 @@ def find(doc: Doc) -> list[Dosage]:
                 Dosage(
                     field=name,  # type: ignore[arg-type]
                     value=value if isinstance(value, Range) else None,
-                    per_side=True if name == "per_side" else None,
+                    per_side=value if isinstance(value, bool) else None,
                     frequency=value if isinstance(value, Frequency) else None,
                     start=start_char,
                     end=end_char,

@@ -17,8 +17,10 @@ from pathlib import Path
 from . import cache, merge, paths, workflow
 
 FIELDS = ("exercise", "hold_seconds", "reps", "sets", "per_side")
-CORPORA = {"seeds": (paths.RAW_DIR, paths.ROOT / "tests/corpus/seeds/gold.json"),
-           "dev": (paths.ROOT / "tests/corpus/dev/raw", paths.ROOT / "tests/corpus/dev/gold.json")}
+CORPORA = {
+    "seeds": (paths.RAW_DIR, paths.ROOT / "tests/corpus/seeds/gold.json"),
+    "dev": (paths.ROOT / "tests/corpus/dev/raw", paths.ROOT / "tests/corpus/dev/gold.json"),
+}
 
 
 @dataclass(frozen=True)

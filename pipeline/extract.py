@@ -42,6 +42,9 @@ from .nlp import EXERCISE_KEY, build_nlp, cue_matcher
 # Inference: the best exercise needs this many distinct cue rules and this lead over the next.
 INFER_MIN_CUES = 2
 INFER_MARGIN = 1
+# Added to (or taken from) an exercise's cue count when the text's starting position matches
+# (or contradicts) the lexicon's position for it.
+POSITION_WEIGHT = 0.5
 # Share of words that must name body parts for a text to count as exercise instructions; below
 # it a document yields no exercise (meeting notes with "bridge line" and "crunch time"). Measured:
 # exercise documents 0.058-0.147, recipes, running plans, notes and reviews 0.000-0.013.
@@ -49,10 +52,75 @@ EXERCISE_DENSITY = 0.03
 # A sentence naming this many different exercises is an overview, not an introduction.
 OVERVIEW_SIZE = 3
 _GENERIC_HEADING_WORDS = {
-    "exercise", "exercises", "stretch", "stretches", "stretching", "pose", "poses", "movement",
-    "movements", "technique", "techniques", "position", "for", "back", "pain", "relief", "the", "a",
-    "an", "to", "perform", "how", "do", "lower", "upper", "your", "and", "of", "with", "step", "steps",
-    "part", "number", "no", "instructions", "this", "that", "one", "routine", "workout",
+    "exercise",
+    "exercises",
+    "stretch",
+    "stretches",
+    "stretching",
+    "pose",
+    "poses",
+    "movement",
+    "movements",
+    "technique",
+    "techniques",
+    "position",
+    "for",
+    "back",
+    "pain",
+    "relief",
+    "the",
+    "a",
+    "an",
+    "to",
+    "perform",
+    "how",
+    "do",
+    "lower",
+    "upper",
+    "your",
+    "and",
+    "of",
+    "with",
+    "step",
+    "steps",
+    "part",
+    "number",
+    "no",
+    "instructions",
+    "this",
+    "that",
+    "one",
+    "routine",
+    "workout",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "next",
+    "last",
+    "final",
+    "see",
+    "photo",
+    "picture",
+    "fig",
+    "figure",
 }
 
 
@@ -95,18 +163,22 @@ class Context:
 def _context_matcher() -> Matcher:
     matcher = Matcher(build_nlp().vocab, validate=True)
     for entry in resources.patterns("mention_context"):
-        matcher.add(entry.id, [entry.pattern])
+        matcher.add(entry.label, [entry.pattern])
     return matcher
 
 
 def reference_mentions(sdoc: Doc, mentions: Sequence[Span]) -> set[int]:
-    """Start tokens of mentions used as a comparison or reference, not as an introduction."""
-    context_ends = {end for _, _, end in _context_matcher()(sdoc)}
-    refs = set()
-    for m in mentions:
-        if m.start in context_ends:
-            refs.add(m.start)
-    return refs
+    """Start tokens of mentions that introduce nothing: a comparison or reference ("the same as
+    the bridge"), or a name whose first word belongs to the phrase before it ("to one side bend
+    that knee" is not a side bend)."""
+    labels = sdoc.vocab.strings
+    refs_end, splits = set(), set()
+    for match_id, _start, end in _context_matcher()(sdoc):
+        if labels[match_id] == "SPLIT":
+            splits.add(end - 1)
+        else:
+            refs_end.add(end)
+    return {m.start for m in mentions if m.start in refs_end or m.start in splits}
 
 
 # Words that open a new step in speech; in unpunctuated captions they stand in for commas.
@@ -141,12 +213,26 @@ def clause_start(sdoc: Doc, span: Span) -> int:
 
 
 def is_lead(sdoc: Doc, mention: Span, start: int) -> bool:
-    """True when a mention opens the paragraph starting at ``start`` ('**Bird dog.** Kneel...')."""
-    first = sdoc.char_span(start, mention.start_char, alignment_mode="expand")
-    return first is not None and len(first) <= 8 and not any(t.is_sent_start for t in first[1:]) if len(first or []) else True
+    """True when a mention opens the paragraph starting at ``start`` ('**Bird dog.** Kneel...').
+
+    Only markup, articles and numbering may stand before it.
+    """
+    before = sdoc.char_span(start, mention.start_char, alignment_mode="expand")
+    if before is None:
+        return mention.start_char == start
+    return all(t.is_punct or t.lower_ in {"the", "a", "an", "next"} or t.like_num for t in before)
 
 
 # --------------------------------------------------------------------------- inference
+
+
+@cache
+def _position_matcher() -> Matcher:
+    """Matcher over starting-position phrases; the match id is the lexicon position."""
+    matcher = Matcher(build_nlp().vocab, validate=True)
+    for entry in resources.patterns("positions"):
+        matcher.add(entry.label, [entry.pattern])
+    return matcher
 
 
 def infer_exercise(
@@ -175,10 +261,21 @@ def infer_exercise(
         spans[ex_id].append((sdoc[s].idx, sdoc[e - 1].idx + len(sdoc[e - 1]), rule))
     if not rules:
         return None, []
-    ranked = sorted(rules.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    best, best_rules = ranked[0]
-    runner = len(ranked[1][1]) if len(ranked) > 1 else 0
-    if len(best_rules) >= min_cues and len(best_rules) - runner >= INFER_MARGIN:
+    # The starting position the text describes breaks ties between similar movements.
+    positions = {sdoc.vocab.strings[mid] for mid, _, _ in _position_matcher()(span)}
+    index = resources.exercise_index()
+
+    def score(ex_id: str) -> float:
+        bonus = 0.0
+        if positions:
+            bonus = POSITION_WEIGHT if index[ex_id].position in positions else -POSITION_WEIGHT
+        return len(rules[ex_id]) + bonus
+
+    ranked = sorted(rules, key=lambda ex_id: (-score(ex_id), ex_id))
+    best = ranked[0]
+    best_rules = rules[best]
+    margin = score(best) - (score(ranked[1]) if len(ranked) > 1 else 0.0)
+    if len(best_rules) >= min_cues and margin >= INFER_MARGIN:
         return best, sorted(spans[best])
     return None, []
 
@@ -247,7 +344,9 @@ def build_segments(
             if named and named[0].id_ == current().exercise_id and sec.kind != "item":
                 current().mentions.append(named[0])  # a sub-heading naming the same exercise
             elif named:
-                start(Segment(start=sec.start, exercise_id=named[0].id_, how="heading", level=level, mentions=[named[0]]))
+                start(
+                    Segment(start=sec.start, exercise_id=named[0].id_, how="heading", level=level, mentions=[named[0]])
+                )
             elif ctx.doc.title and heading_name(body) == ctx.doc.title and sec.start == secs[0].start:
                 start(Segment(start=sec.start, how="none", level=0))  # the document's title
             elif sec.kind == "item" or level <= current().level or current().how == "none":
@@ -258,7 +357,14 @@ def build_segments(
         listed = overview_mentions(named)
         if sec.kind == "item":
             if listed:
-                start(Segment(start=sec.start, how="overview", level=current().level if current().how == "heading" else 1, mentions=list(named)))
+                start(
+                    Segment(
+                        start=sec.start,
+                        how="overview",
+                        level=current().level if current().how == "heading" else 1,
+                        mentions=list(named),
+                    )
+                )
             elif named and named[0].id_ != current().exercise_id:
                 start(Segment(start=sec.start, exercise_id=named[0].id_, how="item", level=1, mentions=[named[0]]))
             elif not named and current().how not in ("heading", "unnamed"):
@@ -276,8 +382,13 @@ def build_segments(
             current().mentions.extend(m for m in named[1:] if m.id_ == lead.id_)
         elif named and not scoped:
             if listed:
-                start(Segment(start=min(sdoc[i].idx for i in listed), how="overview",
-                              mentions=[m for m in named if m.start in listed]))
+                start(
+                    Segment(
+                        start=min(sdoc[i].idx for i in listed),
+                        how="overview",
+                        mentions=[m for m in named if m.start in listed],
+                    )
+                )
             for m in named:
                 if m.start in listed:
                     continue
@@ -285,7 +396,11 @@ def build_segments(
                     current().mentions.append(m)
                     continue
                 prev_end = current().mentions[-1].end_char if current().mentions else current().start
-                boundary = max(clause_start(sdoc, m), sec.start, prev_end)
+                # A value stated between the previous exercise and this one, not right before
+                # this name, still belongs to the previous exercise ("...other side one minute
+                # as well and to finish rest in child's pose").
+                before = [d.end for d in dosages if prev_end <= d.start and d.end <= m.start_char - 20]
+                boundary = max(clause_start(sdoc, m), sec.start, prev_end, *before)
                 start(Segment(start=boundary, exercise_id=m.id_, how="mention", mentions=[m]))
         elif named:
             current().mentions.extend(m for m in named if m.id_ == current().exercise_id)
@@ -300,8 +415,9 @@ def build_segments(
         seg.section_end = end
         if seg.how == "unnamed" and seg.exercise_id is None:
             has_values = any(seg.start <= d.start < end and not d.generic for d in dosages)
-            inferred, cues = infer_exercise(sdoc, seg.start, end, exclude=mentions,
-                                            min_cues=1 if has_values else INFER_MIN_CUES)
+            inferred, cues = infer_exercise(
+                sdoc, seg.start, end, exclude=mentions, min_cues=1 if has_values else INFER_MIN_CUES
+            )
             name = heading_name(seg.heading or "")
             if inferred:
                 seg.exercise_id, seg.cue_spans = inferred, cues
@@ -344,7 +460,9 @@ def is_exercise_text(sdoc: Doc) -> bool:
     return bool(words) and sum(w in body for w in words) / len(words) >= EXERCISE_DENSITY
 
 
-def _claim_for(ctx: Context, key: str, segs: list[Segment], dosages: list[Dosage], generic: list[Dosage]) -> tuple[str | None, Claim]:
+def _claim_for(
+    ctx: Context, key: str, segs: list[Segment], dosages: list[Dosage], generic: list[Dosage]
+) -> tuple[str | None, Claim]:
     text = ctx.sdoc.text
     first = segs[0]
     mentions = [m for s in segs for m in s.mentions]
@@ -360,7 +478,7 @@ def _claim_for(ctx: Context, key: str, segs: list[Segment], dosages: list[Dosage
         evidence.append(ctx.evidence(first.start, first.start + len(first.heading or ""), "name", "heading"))
         mapping, score = "unmatched", 0.0
     else:
-        name = heading_name(first.heading) if first.heading else ""
+        name = ""  # the source wrote no name; the evidence holds the description cues
         for s, e, rule in first.cue_spans[:3]:
             evidence.append(ctx.evidence(s, e, "name", f"infer:{rule.split('#')[0]}"))
         mapping, score = "inferred", 100.0 * min(1.0, len({r for *_, r in first.cue_spans}) / 4)
@@ -387,9 +505,13 @@ def _claim_for(ctx: Context, key: str, segs: list[Segment], dosages: list[Dosage
             scopes[fname] = scope
             evidence.extend(ctx.evidence(d.start, d.end, fname, d.rule, scope) for d in first_ds)
             for value, ods in others:
-                alternatives.append(AlternativeValue(
-                    field=fname, value=value,
-                    evidence=[ctx.evidence(d.start, d.end, fname, d.rule, scope) for d in ods]))
+                alternatives.append(
+                    AlternativeValue(
+                        field=fname,
+                        value=value,
+                        evidence=[ctx.evidence(d.start, d.end, fname, d.rule, scope) for d in ods],
+                    )
+                )
     claim = Claim(
         doc_id=ctx.doc.doc_id,
         name_as_written=name,
@@ -456,6 +578,14 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
             body = sdoc.text[seg.start : seg.section_end]
             lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
             description = " ".join(lines[1:])[:300]
-            unnamed.append(Unnamed(doc_id=doc.doc_id, heading=seg.heading, start=s, end=e,
-                                   description=description, inferred=seg.exercise_id))
+            unnamed.append(
+                Unnamed(
+                    doc_id=doc.doc_id,
+                    heading=seg.heading,
+                    start=s,
+                    end=e,
+                    description=description,
+                    inferred=seg.exercise_id,
+                )
+            )
     return DocumentResult(doc_id=doc.doc_id, claims=claims, unnamed=unnamed)

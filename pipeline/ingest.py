@@ -59,9 +59,7 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
-        raise input_error(
-            where, "the file is binary, not text", "Export it as plain text, Markdown, HTML, SRT or VTT"
-        )
+        raise input_error(where, "the file is binary, not text", "Export it as plain text, Markdown, HTML, SRT or VTT")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -302,7 +300,8 @@ def caption_cues(text: str, fmt: str) -> list[Replacement]:
     a line repeating the previous cue's line (rolling captions) goes; cue lines are joined
     with single spaces.
 
-    >>> srt = "1\\n00:00:01,000 --> 00:00:02,000\\nhold it\\n\\n2\\n00:00:02,000 --> 00:00:03,000\\nfor <i>30</i> seconds\\n"
+    >>> srt = "1\\n00:00:01,000 --> 00:00:02,000\\nhold it\\n\\n"
+    >>> srt += "2\\n00:00:02,000 --> 00:00:03,000\\nfor <i>30</i> seconds\\n"
     >>> alignment.apply(srt, caption_cues(srt, "srt"))[0]
     'hold it for 30 seconds'
     """
@@ -373,8 +372,30 @@ _HTML_TOKEN = re.compile(
     re.S | re.I,
 )
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
-_BLOCK = {"p", "div", "section", "article", "header", "footer", "main", "ul", "ol", "table", "tr",
-          "blockquote", "pre", "figure", "figcaption", "dl", "dt", "dd", "br", "hr", "body", "html"}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "br",
+    "hr",
+    "body",
+    "html",
+}
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.S | re.I)
 
 
@@ -699,5 +720,3 @@ def run(raw_dir: Path, out_path: Path, *, root: Path) -> tuple[list[Document], l
 
     write_records(out_path, docs)
     return docs, errors
-
-

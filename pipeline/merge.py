@@ -104,17 +104,10 @@ CONSENSUS_RULE = (
     f"taken only from document-wide guidance {DOCUMENT_WEIGHT:g}."
 )
 RULE_OVERLAP = "The families' values overlap: the suggestion is the range spanning them."
-RULE_MAJORITY = (
-    "The values do not overlap: the suggestion is the value of families with more than half "
-    "the weight."
-)
-RULE_SPAN = (
-    "The values do not overlap and no value has more than half the weight: "
-    "the suggestion spans all values."
-)
+RULE_MAJORITY = "The values do not overlap: the suggestion is the value of families with more than half the weight."
+RULE_SPAN = "The values do not overlap and no value has more than half the weight: the suggestion spans all values."
 RULE_NONE = (
-    "The values do not overlap, no value has more than half the weight and they cannot be spanned: "
-    "no suggestion."
+    "The values do not overlap, no value has more than half the weight and they cannot be spanned: no suggestion."
 )
 
 # --------------------------------------------------------------------------- name mapping
@@ -290,9 +283,7 @@ class NameIndex:
         for entry in sorted(entries, key=lambda e: e.id):
             # Modifiers the entry carries anyway: those in its name and id, and its position.
             self.implied[entry.id] = (
-                modifiers(entry.name)
-                | modifiers(entry.id.replace("-", " "))
-                | {("position", entry.position)}
+                modifiers(entry.name) | modifiers(entry.id.replace("-", " ")) | {("position", entry.position)}
             )
             for surface in (entry.name, *entry.aliases):
                 key = name_key(surface)
@@ -306,9 +297,7 @@ class NameIndex:
 
     def compatible(self, written: Modifiers, alias: _Alias) -> bool:
         """True when the written name's modifiers are the alias's, plus ones its entry implies."""
-        return (
-            alias.modifiers <= written and written - alias.modifiers <= self.implied[alias.entry_id]
-        )
+        return alias.modifiers <= written and written - alias.modifiers <= self.implied[alias.entry_id]
 
     def match(self, name: str) -> NameMatch:
         """Map a written name: exact alias, else compatible fuzzy match, else unmatched."""
@@ -516,27 +505,19 @@ class _Observation:
     evidence: tuple[Evidence, ...]
 
 
-def _observations(
-    claims: Sequence[Claim], field: FieldName, family: dict[str, str]
-) -> list[_Observation]:
+def _observations(claims: Sequence[Claim], field: FieldName, family: dict[str, str]) -> list[_Observation]:
     out: list[_Observation] = []
     for claim in claims:
         alternatives = [a for a in claim.alternatives if a.field == field]
         taken = {value_key(e) for a in alternatives for e in a.evidence}
         value = getattr(claim, field)
         if value is not None:
-            evidence = tuple(
-                e for e in claim.evidence if e.field == field and value_key(e) not in taken
-            )
+            evidence = tuple(e for e in claim.evidence if e.field == field and value_key(e) not in taken)
             stated = claim.scopes.get(field, "stated") == "stated"
             out.append(_Observation(claim.doc_id, family[claim.doc_id], value, stated, evidence))
         for alt in alternatives:
             stated = not alt.evidence or any(e.scope == "stated" for e in alt.evidence)
-            out.append(
-                _Observation(
-                    claim.doc_id, family[claim.doc_id], alt.value, stated, tuple(alt.evidence)
-                )
-            )
+            out.append(_Observation(claim.doc_id, family[claim.doc_id], alt.value, stated, tuple(alt.evidence)))
     return out
 
 
@@ -600,9 +581,7 @@ def conflict_id(exercise_id: str, field: str) -> str:
 def fingerprint(values: Sequence[ConflictValue]) -> str:
     """Hash of the sorted (doc_id, value, quote) triples: changes when any evidence changes."""
     triples = sorted(
-        (v.doc_id, value_key(v.value), quote)
-        for v in values
-        for quote in ([e.quote for e in v.evidence] or [""])
+        (v.doc_id, value_key(v.value), quote) for v in values for quote in ([e.quote for e in v.evidence] or [""])
     )
     return _short_hash(json.dumps(triples, ensure_ascii=False), 16)
 
@@ -621,20 +600,13 @@ def _field_result(
         distinct = _distinct(o.value for o in obs)
         within = within or len(distinct) > 1
         for value in distinct:
-            evidence = {
-                value_key(e): e
-                for o in obs
-                if value_key(o.value) == value_key(value)
-                for e in o.evidence
-            }
+            evidence = {value_key(e): e for o in obs if value_key(o.value) == value_key(value) for e in o.evidence}
             values.append(
                 ConflictValue(
                     doc_id=doc_id,
                     family=family[doc_id],
                     value=value,
-                    evidence=sorted(
-                        evidence.values(), key=lambda e: (e.start, e.end, e.field, e.quote)
-                    ),
+                    evidence=sorted(evidence.values(), key=lambda e: (e.start, e.end, e.field, e.quote)),
                 )
             )
     everything = _distinct(v.value for v in values)  # type: ignore[misc]
@@ -689,9 +661,7 @@ def load_resolutions(path: str | Path) -> list[Resolution]:
         loader.dispose()
         return []
     if not isinstance(root, yaml.SequenceNode):
-        raise _resolution_error(
-            path, _line(root), "the file must be a YAML list of entries", _FIX_FORMAT
-        )
+        raise _resolution_error(path, _line(root), "the file must be a YAML list of entries", _FIX_FORMAT)
     out: list[Resolution] = []
     first_line: dict[str, int] = {}
     for item in root.value:
@@ -701,8 +671,7 @@ def load_resolutions(path: str | Path) -> list[Resolution]:
             raise _resolution_error(
                 path,
                 line,
-                f"conflict {resolution.conflict} is already decided on line "
-                f"{first_line[resolution.conflict]}",
+                f"conflict {resolution.conflict} is already decided on line {first_line[resolution.conflict]}",
                 "Keep one entry per conflict id",
             )
         first_line[resolution.conflict] = line
@@ -748,14 +717,8 @@ def _read_entry(loader: yaml.SafeLoader, path: Path, node: yaml.Node) -> Resolut
                 f"Use only the keys {', '.join(RESOLUTION_KEYS)}",
             )
         if key in fields:
-            raise _resolution_error(
-                path, _line(key_node), f"key {key!r} appears twice in one entry", "Keep one"
-            )
-        if (
-            isinstance(value_node, yaml.ScalarNode)
-            and value_node.tag.endswith(":null")
-            and value_node.value == ""
-        ):
+            raise _resolution_error(path, _line(key_node), f"key {key!r} appears twice in one entry", "Keep one")
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null") and value_node.value == "":
             data: object = ""  # an empty value, told apart from an explicit null
         else:
             data = loader.construct_object(value_node, deep=True)
@@ -783,9 +746,7 @@ def _read_entry(loader: yaml.SafeLoader, path: Path, node: yaml.Node) -> Resolut
     if note is None or note == "":
         note = ""
     if not isinstance(note, str):
-        raise _resolution_error(
-            path, _line(note_node), "note must be text", 'Quote it: note: "..."'
-        )
+        raise _resolution_error(path, _line(note_node), "note must be text", 'Quote it: note: "..."')
     raw, value_node = fields["value"]
     value = _parse_value(path, raw, value_node)
     return Resolution(conflict=conflict, value=value, note=note, fingerprint=fp)
@@ -806,10 +767,7 @@ def _parse_value(path: Path, raw: object, node: yaml.Node) -> Value | None:
     if isinstance(raw, dict):
         if set(raw) == {"min", "max"}:
             lo, hi = raw["min"], raw["max"]
-            if (
-                all(isinstance(x, int) and not isinstance(x, bool) for x in (lo, hi))
-                and 0 <= lo <= hi
-            ):
+            if all(isinstance(x, int) and not isinstance(x, bool) for x in (lo, hi)) and 0 <= lo <= hi:
                 return Range(min=lo, max=hi)
             raise _resolution_error(
                 path,
@@ -832,8 +790,7 @@ def _apply(conflict: Conflict, resolution: Resolution | None) -> Conflict:
         raise ResolutionError(
             f"value {value_key(resolution.value)} does not fit field {conflict.field}",
             where=f"{RESOLUTIONS_FILE}, conflict {conflict.id}",
-            fix="Use {min: N, max: N} for numbers, true/false for per_side, "
-            "{times, period} for frequency",
+            fix="Use {min: N, max: N} for numbers, true/false for per_side, {times, period} for frequency",
         )
     status = "resolved" if resolution.fingerprint == conflict.fingerprint else "stale"
     return conflict.model_copy(update={"status": status, "resolution": resolution})
@@ -901,9 +858,7 @@ def merge(
     docs = {}
     for doc in documents:
         if doc.doc_id in docs:
-            raise PipelineError(
-                "document given twice", where=doc.doc_id, fix="Pass each document once"
-            )
+            raise PipelineError("document given twice", where=doc.doc_id, fix="Pass each document once")
         docs[doc.doc_id] = doc
     family = families(documents)
     sources = [
@@ -940,9 +895,7 @@ def merge(
             exercise_id = item.exercise_id
             if exercise_id is None:
                 found = index.match(claim.name_as_written)
-                claim = claim.model_copy(
-                    update={"mapping": found.mapping, "mapping_score": round(found.score, 2)}
-                )
+                claim = claim.model_copy(update={"mapping": found.mapping, "mapping_score": round(found.score, 2)})
                 exercise_id = found.exercise_id or slug(claim.name_as_written)
             grouped[exercise_id].append(claim)
 
@@ -956,11 +909,11 @@ def merge(
             if conflict is not None:
                 conflicts.append(conflict)
         entry = by_id.get(exercise_id)
-        written = Counter(c.name_as_written for c in claims)
+        written = Counter(c.name_as_written for c in claims if c.name_as_written)  # inferred: no name
         exercises.append(
             Exercise(
                 id=exercise_id,
-                name=entry.name if entry else min(written, key=lambda n: (-written[n], n)),
+                name=entry.name if entry else min(written, key=lambda n: (-written[n], n), default=exercise_id),
                 aliases=sorted(written),
                 category=entry.category if entry else None,
                 position=entry.position if entry else None,
@@ -976,9 +929,7 @@ def merge(
     for c in conflicts:
         if c.status == "resolved" and c.resolution is not None:
             decisions[c.exercise_id][c.field] = c.resolution.value
-    exercises = [
-        e.model_copy(update=decisions[e.id]) if e.id in decisions else e for e in exercises
-    ]
+    exercises = [e.model_copy(update=decisions[e.id]) if e.id in decisions else e for e in exercises]
     live_ids = {c.id for c in conflicts}
     orphaned = [r for cid, r in sorted(decided.items()) if cid not in live_ids]
 

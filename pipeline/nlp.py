@@ -37,6 +37,8 @@ def alias_pattern(nlp: Language, alias: str) -> list[dict]:
             pattern.append(dict(_HYPHEN))
         if word in {"'s", "’s"}:
             pattern.append(dict(_APOSTROPHE_S))
+        elif word == "and":
+            pattern.append({"LOWER": {"IN": ["and", "&", "n", "'n'"]}})
         elif i == len(words) - 1 and word.isalpha() and len(word) > 2:
             pattern.append({"LOWER": {"IN": sorted({word, plural(word)})}})
         else:

@@ -109,9 +109,7 @@ class _Site:
 
     @property
     def span(self) -> tuple[int, int]:
-        return (
-            (min(self.start, self.source[0]), self.end) if self.source else (self.start, self.end)
-        )
+        return (min(self.start, self.source[0]), self.end) if self.source else (self.start, self.end)
 
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
@@ -150,14 +148,8 @@ def digit_join_sites(text: str) -> list[_Site]:
     >>> [s.noisy for s in digit_join_sites("start with 10 reps")]
     ['with10', '10reps']
     """
-    sites = [
-        _Site(m.start(), m.end(), m.group(1) + m.group(2), "digit_join")
-        for m in _NUM_AFTER.finditer(text)
-    ]
-    sites += [
-        _Site(m.start(), m.end(), m.group(1) + m.group(2), "digit_join")
-        for m in _NUM_BEFORE.finditer(text)
-    ]
+    sites = [_Site(m.start(), m.end(), m.group(1) + m.group(2), "digit_join") for m in _NUM_AFTER.finditer(text)]
+    sites += [_Site(m.start(), m.end(), m.group(1) + m.group(2), "digit_join") for m in _NUM_BEFORE.finditer(text)]
     return sites
 
 
@@ -320,11 +312,7 @@ def inject(
         out.append(text[pos : site.start])
         start = site.start + shift
         out.append(site.noisy)
-        errors.append(
-            InjectedError(
-                site.kind, start, start + len(site.noisy), site.noisy, text[site.start : site.end]
-            )
-        )
+        errors.append(InjectedError(site.kind, start, start + len(site.noisy), site.noisy, text[site.start : site.end]))
         shift += len(site.noisy) - (site.end - site.start)
         pos = site.end
     out.append(text[pos:])

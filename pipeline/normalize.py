@@ -49,10 +49,14 @@ AMBIGUITY_MARGIN = 0.08
 RUN_TOGETHER_MAX_ZIPF = 1.0
 #: Every part of a split must be at least this common an English word.
 SPLIT_PART_MIN_ZIPF = 3.0
-#: A 3-letter split part that is not a function word must be at least this common.
-SHORT_PART_MIN_ZIPF = 4.0
+#: A 3-letter split part that is not a function or domain word must be at least this common.
+SHORT_PART_MIN_ZIPF = 4.5
+#: A non-word may be a typo of an English word at least this common (or of a domain word).
+COMMON_WORD_MIN_ZIPF = 4.0
+#: Every part of a three-way split must be at least this common.
+THREE_PART_MIN_ZIPF = 4.0
 #: Cost (Zipf units) of each extra edit when a typo competes with a split.
-TYPO_EDIT_COST = 2.0
+TYPO_EDIT_COST = 4.0
 #: A word at least this common is "known" (not a misspelling).
 KNOWN_WORD_MIN_ZIPF = 1.0
 
@@ -87,6 +91,10 @@ NOUN_FOLLOWERS = _wordset("""
 """)
 #: Words that open a noun phrase: "the pelvic tilt".
 NP_STARTERS = _wordset("a the this each one")
+#: Prepositions that put a noun phrase after them: "the same as the knee to chest stretch".
+PREPOSITIONS = _wordset("as like of for with than after before from in on into during between")
+#: Conjunctions that may follow a noun phrase.
+CONJUNCTIONS = _wordset("but and or so then while")
 #: Verbs after a subject noun phrase: "Pelvic tilt is ...".
 COPULAS = _wordset("is are was were helps works targets can should will")
 #: Possessives that, in exercise instructions, are almost always followed by a body part.
@@ -199,9 +207,7 @@ class Vocabulary:
         return cls(frozenset(words), targets, frozenset(phrases))
 
     @classmethod
-    def build(
-        cls, entries: Iterable[LexiconEntry], terms: Mapping[str, Iterable[str]]
-    ) -> Vocabulary:
+    def build(cls, entries: Iterable[LexiconEntry], terms: Mapping[str, Iterable[str]]) -> Vocabulary:
         """Build from lexicon entries (names and aliases) and ``domain_terms()``."""
         names = [n for e in entries for n in (e.name, *e.aliases)]
         return cls.from_names(names, terms)
@@ -274,9 +280,7 @@ def _morph_variant(a: str, b: str) -> bool:
 # --------------------------------------------------------------------------- text helpers
 
 
-def _edit(
-    text: str, start: int, end: int, after: str, rule: str, score: float, reason: str
-) -> Edit:
+def _edit(text: str, start: int, end: int, after: str, rule: str, score: float, reason: str) -> Edit:
     return Edit(
         start=start,
         end=end,
@@ -351,10 +355,7 @@ class _Token(NamedTuple):
 
 
 def _tokens(text: str) -> list[_Token]:
-    return [
-        _Token(m.start(), m.end(), m.group(), m.group().lower().replace("’", "'"))
-        for m in _WORD.finditer(text)
-    ]
+    return [_Token(m.start(), m.end(), m.group(), m.group().lower().replace("’", "'")) for m in _WORD.finditer(text)]
 
 
 def _segments(text: str, tokens: Sequence[_Token]) -> list[list[_Token]]:
@@ -423,9 +424,7 @@ def _diff_words(old: str, new: str, offset: int, text: str) -> list[Edit]:
 
 # --------------------------------------------------------------------------- caption clean-up
 
-_FILLER = re.compile(
-    r"(?<![\w'’-])(?:" + "|".join(sorted(FILLERS, key=len, reverse=True)) + r"|er)(?![\w'’-])", re.I
-)
+_FILLER = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(FILLERS, key=len, reverse=True)) + r"|er)(?![\w'’-])", re.I)
 _YOU_KNOW = re.compile(r"(?<![\w'’-])you know(?![\w'’-])", re.I)
 #: Words after which a comma exists only because a filler follows ("hold it for, um, 30").
 _FILLER_COMMA_HOSTS = _wordset("for to about around of at with by the a your and or is like")
@@ -456,11 +455,7 @@ def _you_know_is_filler(text: str, start: int, end: int) -> bool:
     after = text[end:]
     prev = _WORD.findall(before[-40:])
     prev_word = prev[-1].lower() if prev else ""
-    if (
-        before.endswith(",")
-        and after.startswith(",")
-        and prev_word not in {"as", "if", "do", "did"}
-    ):
+    if before.endswith(",") and after.startswith(",") and prev_word not in {"as", "if", "do", "did"}:
         return True
     nxt = _NEXT_WORD.match(after)
     if not nxt or before.endswith((",", ".", "?", "!")) or not before:
@@ -519,22 +514,15 @@ def collapse_repeats(text: str, *, max_run: int = 12) -> list[Edit]:
                 continue
             first, second = toks[i : i + n], toks[i + n : i + 2 * n]
             gaps = [
-                text[a.end : b.start]
-                for a, b in zip(toks[i : i + 2 * n - 1], toks[i + 1 : i + 2 * n], strict=True)
+                text[a.end : b.start] for a, b in zip(toks[i : i + 2 * n - 1], toks[i + 1 : i + 2 * n], strict=True)
             ]
             if any(g.strip() for g in gaps) or any("\n\n" in g for g in gaps):
                 continue
             if n == 1:
                 word, gap = first[0], gaps[0]
-                if (
-                    word.lower in DOUBLING_OK
-                    or not word.text.isalpha()
-                    or word.lower in NUMBER_WORDS
-                ):
+                if word.lower in DOUBLING_OK or not word.text.isalpha() or word.lower in NUMBER_WORDS:
                     continue
-                if _is_name(text, second[0].start, second[0].text) or (
-                    "\n" in gap and not word.text.islower()
-                ):
+                if _is_name(text, second[0].start, second[0].text) or ("\n" in gap and not word.text.islower()):
                     continue
                 edits.append(
                     _edit(
@@ -628,7 +616,7 @@ def _part_ok(part: str, words: frozenset[str]) -> float | None:
     if len(part) == 2 and part not in SHORT_WORDS:
         return None
     z = zipf(part)
-    if len(part) == 3 and part not in SHORT_WORDS and z < SHORT_PART_MIN_ZIPF:
+    if len(part) == 3 and part not in SHORT_WORDS and part not in words and z < SHORT_PART_MIN_ZIPF:
         return None
     if z >= SPLIT_PART_MIN_ZIPF:
         return z
@@ -641,13 +629,11 @@ _COMMON_WORDS: dict[int, dict[str, list[str]]] = {}
 
 
 def _typo_candidates(vocab_words: frozenset[str]) -> dict[str, list[str]]:
-    """Common English words (Zipf >= SHORT_PART_MIN_ZIPF) and domain words, by first letter."""
+    """Common English words (Zipf >= COMMON_WORD_MIN_ZIPF) and domain words, by first letter."""
     key = id(vocab_words)
     if key not in _COMMON_WORDS:
         by_initial: dict[str, list[str]] = {}
-        common = (
-            w for w in top_n_list("en", 20000) if w.isalpha() and zipf(w) >= SHORT_PART_MIN_ZIPF
-        )
+        common = (w for w in top_n_list("en", 20000) if w.isalpha() and zipf(w) >= COMMON_WORD_MIN_ZIPF)
         for w in {*common, *(w for w in vocab_words if len(w) >= 4 and w.isalpha())}:
             by_initial.setdefault(w[0], []).append(w)
         for ws in by_initial.values():
@@ -682,12 +668,12 @@ def _split_options(w: str, words: frozenset[str]) -> list[tuple[float, float, tu
         za, zb = _part_ok(a, words), _part_ok(b, words)
         if za is not None and zb is not None:
             options.append((za + zb - 18, min(za, zb), (a, b)))
-    if not options:
-        for i in range(2, len(w) - 1):
-            for j in range(i + 2, len(w) - 1):
+    if not options:  # three words: rarer, so every part must be a common word of 3+ letters
+        for i in range(3, len(w) - 5):
+            for j in range(i + 3, len(w) - 2):
                 parts = (w[:i], w[i:j], w[j:])
                 zs = [_part_ok(p, words) for p in parts]
-                if all(z is not None and z >= SPLIT_PART_MIN_ZIPF + 0.5 for z in zs):
+                if all(z is not None and z >= THREE_PART_MIN_ZIPF for z in zs):
                     options.append((sum(zs) - 27, min(zs) - 0.5, parts))  # type: ignore[arg-type]
     return sorted(options, key=lambda o: -o[0])
 
@@ -695,11 +681,7 @@ def _split_options(w: str, words: frozenset[str]) -> list[tuple[float, float, tu
 def _typo_logp(w: str, vocab: Vocabulary | None, parts: tuple[str, ...] = ()) -> float | None:
     """Log-probability of the best typo reading of ``w`` (a missing space costs one edit)."""
     # a typo that is a split part or its inflection ("tilts" for "tiltis" = "tilt is") is no rival
-    near = [
-        n
-        for n in nearest_words(w, vocab)
-        if not any(n[0] == p or _morph_variant(n[0], p) for p in parts)
-    ]
+    near = [n for n in nearest_words(w, vocab) if not any(n[0] == p or _morph_variant(n[0], p) for p in parts)]
     if not near:
         return None
     typo, dist = near[0]
@@ -841,9 +823,7 @@ class _Context:
         return self.ngrams[phrase]
 
 
-def _context(
-    text: str, heading_of: Callable[[int], tuple[tuple[str, ...], ...]] | None = None
-) -> _Context:
+def _context(text: str, heading_of: Callable[[int], tuple[tuple[str, ...], ...]] | None = None) -> _Context:
     tokens = _tokens(text)
     ngrams: Counter[tuple[str, ...]] = Counter()
     for seg in _segments(text, tokens):
@@ -889,10 +869,7 @@ def _wild_index(
 def _protected(text: str, tok: _Token, vocab: Vocabulary) -> bool:
     w = tok.lower
     return (
-        w in vocab.words
-        or _is_name(text, tok.start, tok.text)
-        or _is_sanskrit_pose(w)
-        or any(ch.isdigit() for ch in w)
+        w in vocab.words or _is_name(text, tok.start, tok.text) or _is_sanskrit_pose(w) or any(ch.isdigit() for ch in w)
     )
 
 
@@ -961,9 +938,7 @@ def _phrase_edits(text, seg, vocab, ctx, wild, trunc, covered) -> list[Edit]:
                 continue  # a candidate phrase differs from the window in one word only
             if window in vocab.phrases or window in heading_phrases:
                 continue
-            best = _best_phrase(
-                text, seg, s, n, window, vocab, ctx, wild, local_wild, heading_phrases
-            )
+            best = _best_phrase(text, seg, s, n, window, vocab, ctx, wild, local_wild, heading_phrases, known_spans)
             if best:
                 edits.append(best)
         for n in (2, 3, 4):
@@ -979,19 +954,15 @@ def _phrase_edits(text, seg, vocab, ctx, wild, trunc, covered) -> list[Edit]:
     return edits
 
 
-def _best_phrase(
-    text, seg, s, n, window, vocab, ctx, wild, local_wild, heading_phrases
-) -> Edit | None:
+def _best_phrase(text, seg, s, n, window, vocab, ctx, wild, local_wild, heading_phrases, known_spans) -> Edit | None:
     scored: list[tuple[float, tuple[str, ...], int]] = []
     for i in range(n):
+        if s + i in known_spans:
+            continue  # part of a lexicon name as written ("spine twist stretch")
         key = (*window[:i], "*", *window[i + 1 :])
         tok = seg[s + i]
         w = window[i]
-        if (
-            len(w) < 3
-            or w in GLUE_WORDS
-            or all(x in GLUE_WORDS for j, x in enumerate(window) if j != i)
-        ):
+        if len(w) < 3 or w in GLUE_WORDS or all(x in GLUE_WORDS for j, x in enumerate(window) if j != i):
             continue
         for phrase in {*wild.get(key, ()), *local_wild.get(key, ())}:
             c = phrase[i]
@@ -1031,9 +1002,7 @@ def _best_phrase(
     )
 
 
-def _phrase_word_score(
-    text, tok, w, c, phrase, first, prev, end, vocab, ctx, heading_phrases
-) -> float:
+def _phrase_word_score(text, tok, w, c, phrase, first, prev, end, vocab, ctx, heading_phrases) -> float:
     """Confidence that word ``w`` is a mishearing of ``c`` inside ``phrase``; 0 when no case."""
     if _is_name(text, tok.start, tok.text):
         return 0.0
@@ -1086,7 +1055,17 @@ def _truncation_edit(text, seg, s, n, phrase, j, ctx, heading_phrases) -> Edit |
     line_end = text.find("\n", end_tok.end)
     line = text[line_start : len(text) if line_end < 0 else line_end]
     whole_line = re.sub(r"^[\s#*\-\d.)]*|[\s:.]*$", "", line) == text[seg[s].start : end_tok.end]
-    score = 0.8 if in_context or whole_line else 0.55
+    # a noun-phrase slot ("as the knee to stretch but"), not a verb ("pull the knee to stretch")
+    before = _WORD.findall(text[max(0, seg[s].start - 40) : seg[s].start])[-2:]
+    before = [b.lower() for b in before]
+    np_slot = (
+        len(before) == 2
+        and before[1] in NP_STARTERS
+        and before[0] in PREPOSITIONS
+        and (nxt is None or nxt in NOUN_FOLLOWERS or nxt in CONJUNCTIONS)
+        and ctx.counts[phrase[j]] > 0
+    )
+    score = 0.8 if in_context or whole_line else 0.75 if np_slot else 0.55
     gap_tok = seg[s + j - 1]
     missing = phrase[j]
     return _edit(
@@ -1140,13 +1119,7 @@ def _typo_edit(text, tok, vocab, ctx) -> Edit | None:
     near = nearest_words(w, vocab)
     seen = {n[0] for n in near}
     for word, count in ctx.counts.items():  # the document's own repeated words are candidates too
-        if (
-            count >= 2
-            and word[:1] == w[:1]
-            and word not in seen
-            and len(word) >= 5
-            and zipf(word) >= 1.0
-        ):
+        if count >= 2 and word[:1] == w[:1] and word not in seen and len(word) >= 5 and zipf(word) >= 1.0:
             dist = OSA.distance(w, word)
             if dist <= limit:
                 near.append((word, dist))
@@ -1173,11 +1146,7 @@ def _typo_edit(text, tok, vocab, ctx) -> Edit | None:
         best = used
     form = best[0]
     split = _split_options(w, vocab.words)
-    if (
-        split
-        and split[0][0]
-        > max(zipf(form), SPLIT_PART_MIN_ZIPF) - 9 - TYPO_EDIT_COST * (dist - 1) - 3.0
-    ):
+    if split and split[0][0] > max(zipf(form), SPLIT_PART_MIN_ZIPF) - 9 - TYPO_EDIT_COST * (dist - 1) - 3.0:
         return None  # "sitand": "sit and" or "stand"
     domain = form in vocab.words or ctx.counts[form] > 0
     if not domain and len(w) < 6:
@@ -1213,17 +1182,15 @@ def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     if sim >= 0.75 and sim - second >= AMBIGUITY_MARGIN and prev[-1] in POSSESSIVES:
         score = 0.8
-    elif (
-        sim >= 0.75
-        and sim - second >= AMBIGUITY_MARGIN
-        and ctx.counts[form] + ctx.counts[form.rstrip("s")] >= 1
-    ):
+    elif sim >= 0.75 and sim - second >= AMBIGUITY_MARGIN and ctx.counts[form] + ctx.counts[form.rstrip("s")] >= 1:
         score = 0.72
     else:
-        # ASR weak path: a body verb, the target named elsewhere in the document, consonants kept
-        ranked = _rank(
-            w, cands, lambda a, b: Levenshtein.normalized_similarity(skeleton(a), skeleton(b))
-        )
+        # ASR weak path: a body verb, the target named elsewhere in the document, consonants kept.
+        # Only terms the document uses compete, so spelling variants ("gluteus") cannot tie.
+        cands = {lemma: forms for lemma, forms in cands.items() if any(ctx.counts[f] for f in forms)}
+        if not cands:
+            return None
+        ranked = _rank(w, cands, lambda a, b: Levenshtein.normalized_similarity(skeleton(a), skeleton(b)))
         sim, form = ranked[0]
         second = ranked[1][0] if len(ranked) > 1 else 0.0
         in_doc = sum(ctx.counts[f] for f in cands[_lemma_of(form, cands)])
@@ -1232,7 +1199,7 @@ def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
             and sim - second >= AMBIGUITY_MARGIN
             and len(prev) == 2
             and prev[0] in BODY_VERBS
-            and in_doc >= 2
+            and in_doc >= 1
             and ctx.counts[w] == 1
         ):
             return None
@@ -1321,8 +1288,7 @@ class _Chain:
         for e in apply:
             u0, u1, _after, _absorbed = self._lift([e])
             meets = bool(spans) and (
-                u0 < spans[-1][1]
-                or (u0 == spans[-1][1] and (u0 == u1 or spans[-1][0] == spans[-1][1]))
+                u0 < spans[-1][1] or (u0 == spans[-1][1] and (u0 == u1 or spans[-1][0] == spans[-1][1]))
             )
             if meets:
                 groups[-1].append(e)
@@ -1340,9 +1306,7 @@ class _Chain:
                 merged.append(combined)
         keep = [o for o in self.edits if o not in absorbed_all]
         self.edits = sorted(keep + merged, key=lambda e: (e.start, e.end))
-        self.text, self.pieces = alignment.apply(
-            self.source, [(e.start, e.end, e.after) for e in self.edits]
-        )
+        self.text, self.pieces = alignment.apply(self.source, [(e.start, e.end, e.after) for e in self.edits])
 
     def _combine(self, u0, u1, after, group, absorbed, score) -> Edit:
         parts = sorted([*absorbed, *group], key=lambda e: e.start)
@@ -1363,9 +1327,7 @@ class _Chain:
 # --------------------------------------------------------------------------- headings
 
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.+)$", re.M)
-_SHORT_LINE = re.compile(
-    r"^[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Z][^\n.!?;,:]{2,60})[ \t]*:?[ \t]*$", re.M
-)
+_SHORT_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Z][^\n.!?;,:]{2,60})[ \t]*:?[ \t]*$", re.M)
 
 
 def _heading_spans(doc: Document) -> list[tuple[int, int]]:
@@ -1391,20 +1353,18 @@ def _heading_phrases(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 
 def _heading_lookup(doc: Document, chain: _Chain) -> Callable[[int], tuple[tuple[str, ...], ...]]:
-    """Map an offset of the chain's current text to the phrases of the heading it sits under.
+    """Map an offset of the chain's current text to the phrases of the heading above it.
 
-    Headings are found in ``doc.text`` and read from the current text, so a heading repaired by an
-    earlier stage offers its repaired words.
+    The heading above is the last one that ends before the offset, so a heading never supports
+    its own words ("To perform the harm stretch:" under "Hamstring stretch"). Headings are found
+    in ``doc.text`` and read from the current text, so a repaired heading offers repaired words.
     """
-    spans = [
-        (chain._forward(s, is_end=False), chain._forward(e, is_end=True))
-        for s, e in _heading_spans(doc)
-    ]
-    starts = [s for s, _ in spans]
+    spans = [(chain._forward(s, is_end=False), chain._forward(e, is_end=True)) for s, e in _heading_spans(doc)]
+    ends = [e for _, e in spans]
     phrases = [_heading_phrases(_words(chain.text[s:e])) for s, e in spans]
 
     def heading_of(pos: int) -> tuple[tuple[str, ...], ...]:
-        idx = bisect_right(starts, pos) - 1
+        idx = bisect_right(ends, pos) - 1
         return phrases[idx] if idx >= 0 else ()
 
     return heading_of
@@ -1437,18 +1397,12 @@ def normalize_document(
     chain.add(apply_confusions(chain.text, rules))
     chain.add(repair_domain_terms(chain.text, vocab, heading_of=_heading_lookup(doc, chain)))
     suggestions = sorted(chain.suggestions, key=lambda e: (e.start, e.end))
-    return NormalizedDocument(
-        doc_id=doc.doc_id, text=chain.text, edits=chain.edits, suggestions=suggestions
-    )
+    return NormalizedDocument(doc_id=doc.doc_id, text=chain.text, edits=chain.edits, suggestions=suggestions)
 
 
-def to_corrections(
-    doc: Document, ndoc: NormalizedDocument
-) -> tuple[list[Correction], list[Correction]]:
+def to_corrections(doc: Document, ndoc: NormalizedDocument) -> tuple[list[Correction], list[Correction]]:
     """Applied edits and suggestions as corrections in raw-text offsets (``before`` is raw text)."""
-    return [_correction(doc, e) for e in ndoc.edits], [
-        _correction(doc, e) for e in ndoc.suggestions
-    ]
+    return [_correction(doc, e) for e in ndoc.edits], [_correction(doc, e) for e in ndoc.suggestions]
 
 
 def _correction(doc: Document, e: Edit) -> Correction:

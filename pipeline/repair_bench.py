@@ -78,9 +78,7 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def _restores(
-    noisy: str, clean_by_error: Sequence[noise.InjectedError], edits: Sequence[Correction]
-) -> bool:
+def _restores(noisy: str, clean_by_error: Sequence[noise.InjectedError], edits: Sequence[Correction]) -> bool:
     """Do ``edits`` turn the noisy region they share with ``errors`` back into the clean text?"""
     lo = min([e.start for e in clean_by_error] + [c.start for c in edits])
     hi = max([e.end for e in clean_by_error] + [c.end for c in edits])
@@ -118,9 +116,7 @@ def score_document(
         if hit and _restores(noisy, hit, [c]):
             tally.correct += 1
         else:
-            what = (
-                ", ".join(f"{e.kind}:{e.clean!r}->{e.noisy!r}" for e in hit) or "no injected error"
-            )
+            what = ", ".join(f"{e.kind}:{e.clean!r}->{e.noisy!r}" for e in hit) or "no injected error"
             tally.wrong.append(f"{label}: {c.before!r} -> {c.after!r} [{c.rule}] ({what})")
     for e in errors:
         tally.injected[e.kind] += 1
@@ -131,9 +127,7 @@ def score_document(
             tally.missed.append(f"{label}: {e.kind} {e.clean!r} -> {e.noisy!r}")
 
 
-def evaluate(
-    clean_dir: Path = CLEAN_DIR, *, seeds: Sequence[int] = SEEDS, rate: float = RATE
-) -> Tally:
+def evaluate(clean_dir: Path = CLEAN_DIR, *, seeds: Sequence[int] = SEEDS, rate: float = RATE) -> Tally:
     """Run the clean-corpus check and the noise benchmark; return the counts."""
     vocab = normalize.default_vocabulary()
     names = [n for e in resources.exercises() for n in (e.name, *e.aliases)]
@@ -141,9 +135,7 @@ def evaluate(
     tally = Tally()
     files = sorted(clean_dir.glob("*.txt"))
     if files:  # warm the caches (vocabulary, spaCy, word lists) before timing
-        normalize.normalize_document(
-            make_document(files[0].read_text(encoding="utf-8"), files[0].name)
-        )
+        normalize.normalize_document(make_document(files[0].read_text(encoding="utf-8"), files[0].name))
     for path in files:
         text = path.read_text(encoding="utf-8")
         tally.clean_words += len(text.split())
@@ -153,9 +145,7 @@ def evaluate(
         tally.seconds += time.perf_counter() - t0
         tally.kilobytes += len(text.encode("utf-8")) / 1024
         applied, _ = normalize.to_corrections(doc, ndoc)
-        tally.clean_edits += [
-            f"{path.name}: {c.before!r} -> {c.after!r} [{c.rule}]" for c in applied
-        ]
+        tally.clean_edits += [f"{path.name}: {c.before!r} -> {c.after!r} [{c.rule}]" for c in applied]
     for seed in seeds:
         for path in files:
             text = path.read_text(encoding="utf-8")
@@ -170,17 +160,11 @@ def evaluate(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the repair figures; exit 1 when the clean corpus got any edit."""
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.repair_bench", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument(
-        "--clean-dir", type=Path, default=CLEAN_DIR, help="folder of clean .txt files"
-    )
+    parser = argparse.ArgumentParser(prog="python -m pipeline.repair_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--clean-dir", type=Path, default=CLEAN_DIR, help="folder of clean .txt files")
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="number of noise seeds")
     parser.add_argument("--rate", type=float, default=RATE, help="injected errors per word")
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="list wrong edits and missed errors"
-    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="list wrong edits and missed errors")
     args = parser.parse_args(argv)
     tally = evaluate(args.clean_dir, seeds=tuple(range(1, args.seeds + 1)), rate=args.rate)
     print(f"clean corpus: {tally.clean_words} words, {len(tally.clean_edits)} edits")

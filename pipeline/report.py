@@ -94,9 +94,7 @@ def schemas(out_dir: str | Path) -> list[Path]:
                 "description": RESOLUTIONS_FILE,
                 **TypeAdapter(model).json_schema(),
             }
-        write_text(
-            out / name, json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        )
+        write_text(out / name, json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         written.append(out / name)
     return written
 
@@ -112,6 +110,7 @@ OUTPUTS = {
     "conflicts_md": "reports/conflicts.md",
     "corrections": "reports/corrections.json",
     "corrections_md": "reports/corrections.md",
+    "claims_csv": "extracted/claims.csv",
 }
 """Files ``write_all`` writes, relative to its output folder (plus ``schemas/``)."""
 
@@ -143,17 +142,69 @@ def write_all(
     rendered = {
         "dataset": to_json(dataset),
         "conflicts": to_json(conflicts),
-        "conflicts_md": conflicts_markdown(
-            dataset, conflicts, [orphaned[k] for k in sorted(orphaned)]
-        ),
+        "conflicts_md": conflicts_markdown(dataset, conflicts, [orphaned[k] for k in sorted(orphaned)]),
         "corrections": to_json(corrections),
         "corrections_md": corrections_markdown(corrections),
+        "claims_csv": claims_csv(dataset),
     }
     written = []
     for key, text in rendered.items():
         write_text(out / OUTPUTS[key], text)
         written.append(out / OUTPUTS[key])
     return written + schemas(out / "schemas")
+
+
+CLAIM_COLUMNS = [
+    "exercise_id",
+    "exercise_name",
+    "doc_id",
+    "name_as_written",
+    "name_inferred",
+    "hold_min",
+    "hold_max",
+    "reps_min",
+    "reps_max",
+    "sets_min",
+    "sets_max",
+    "per_side",
+    "scopes",
+    "evidence",
+]
+
+
+def claims_csv(dataset: Dataset) -> str:
+    """Every claim as one row of a flat table (for spreadsheets and pandas users)."""
+    import pandas as pd
+
+    def bounds(value: object) -> tuple[object, object]:
+        return (value.min, value.max) if value is not None else (None, None)  # type: ignore[attr-defined]
+
+    rows = []
+    for ex in dataset.exercises:
+        for c in ex.claims:
+            (h0, h1), (r0, r1), (s0, s1) = bounds(c.hold_seconds), bounds(c.reps), bounds(c.sets)
+            rows.append(
+                [
+                    ex.id,
+                    ex.name,
+                    c.doc_id,
+                    c.name_as_written,
+                    c.name_inferred,
+                    h0,
+                    h1,
+                    r0,
+                    r1,
+                    s0,
+                    s1,
+                    c.per_side,
+                    ";".join(f"{k}={v}" for k, v in sorted(c.scopes.items())),
+                    " | ".join(f"{e.field}@{e.start}-{e.end}" for e in c.evidence),
+                ]
+            )
+    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    for col in ("hold_min", "hold_max", "reps_min", "reps_max", "sets_min", "sets_max"):
+        frame[col] = frame[col].astype("Int64")
+    return frame.to_csv(index=False, lineterminator="\n")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -197,12 +248,7 @@ def resolution_snippet(conflict: Conflict) -> str:
     else:
         value = yaml_value(conflict.values[0].value) + "  # pick one of the values above"
     note = json.dumps(conflict.resolution.note if conflict.resolution else "", ensure_ascii=False)
-    return (
-        f"- conflict: {conflict.id}\n"
-        f"  value: {value}\n"
-        f"  note: {note}\n"
-        f"  fingerprint: {conflict.fingerprint}\n"
-    )
+    return f"- conflict: {conflict.id}\n  value: {value}\n  note: {note}\n  fingerprint: {conflict.fingerprint}\n"
 
 
 def _conflict_order(c: Conflict) -> tuple:
@@ -212,9 +258,7 @@ def _conflict_order(c: Conflict) -> tuple:
 # --------------------------------------------------------------------------- conflicts.md
 
 
-def conflicts_markdown(
-    dataset: Dataset, report: ConflictReport, orphaned: Sequence[Resolution] | None = None
-) -> str:
+def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Sequence[Resolution] | None = None) -> str:
     """``reports/conflicts.md``: summary, one section per conflict, review items.
 
     Args:
@@ -251,9 +295,7 @@ def conflicts_markdown(
     ]
     for kind in _KINDS:
         lines.append(
-            f"| {kind} | "
-            + " | ".join(str(counts[(kind, status)]) for status in ("open", "resolved", "stale"))
-            + " |"
+            f"| {kind} | " + " | ".join(str(counts[(kind, status)]) for status in ("open", "resolved", "stale")) + " |"
         )
     lines += [
         "",
@@ -280,9 +322,7 @@ def conflicts_markdown(
             "| --- | --- | --- | --- |",
         ]
         for r in sorted(orphaned, key=lambda r: r.conflict):
-            lines.append(
-                f"| {r.conflict} | {format_value(r.value)} | {_cell(r.note)} | {r.fingerprint} |"
-            )
+            lines.append(f"| {r.conflict} | {format_value(r.value)} | {_cell(r.note)} | {r.fingerprint} |")
         lines.append("")
 
     lines += ["## Exercises flagged for review", ""]
@@ -326,22 +366,13 @@ def _conflict_section(conflict: Conflict, name: str) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for v in conflict.values:
-        quotes = [
-            f"“{_cell(e.quote)}”" + (" (document-wide)" if e.scope == "document" else "")
-            for e in v.evidence
-        ]
-        lines.append(
-            f"| {v.doc_id} | {v.family} | {format_value(v.value)} | {'<br>'.join(quotes) or '-'} |"
-        )
-    rule = conflict.consensus_rule.removeprefix(
-        CONSENSUS_RULE
-    ).strip()  # the general rule is in the summary
+        quotes = [f"“{_cell(e.quote)}”" + (" (document-wide)" if e.scope == "document" else "") for e in v.evidence]
+        lines.append(f"| {v.doc_id} | {v.family} | {format_value(v.value)} | {'<br>'.join(quotes) or '-'} |")
+    rule = conflict.consensus_rule.removeprefix(CONSENSUS_RULE).strip()  # the general rule is in the summary
     lines += ["", f"Suggested: **{format_value(conflict.suggested)}**. {rule}", ""]
     if conflict.resolution is not None:
         r = conflict.resolution
-        decided = f"Decision: **{format_value(r.value)}**" + (
-            f" ({_cell(r.note)})" if r.note else ""
-        )
+        decided = f"Decision: **{format_value(r.value)}**" + (f" ({_cell(r.note)})" if r.note else "")
         if conflict.status == "stale":
             lines += [
                 f"{decided}, made on evidence `{r.fingerprint}`; the evidence is now "

@@ -34,9 +34,7 @@ SUFFIXES = [
     rf"(?<=[0-9])(?i:{_TIMES})",
     # "30s" but not "1990s" or "MP3s": a bare s after a number of one to three digits that stands
     # alone (at the start of the string or after a non-alphanumeric character such as a dash).
-    r"(?:"
-    + "|".join(f"(?<=^[0-9]{{{n}}})|(?<=[^A-Za-z0-9][0-9]{{{n}}})" for n in (1, 2, 3))
-    + r")(?i:s)",
+    r"(?:" + "|".join(f"(?<=^[0-9]{{{n}}})|(?<=[^A-Za-z0-9][0-9]{{{n}}})" for n in (1, 2, 3)) + r")(?i:s)",
 ]
 PREFIXES = [
     # "x10", "X10", "×10": the multiplication sign before a digit.
@@ -57,15 +55,9 @@ DROPPED_SPECIAL_CASES = frozenset({"m.", "s.", "x."})
 def customize(nlp: Language) -> None:
     """Add the dosage affix rules to ``nlp``'s tokenizer, keeping spaCy's own rules."""
     defaults = nlp.Defaults
-    nlp.tokenizer.prefix_search = compile_prefix_regex(
-        PREFIXES + list(defaults.prefixes or ())
-    ).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(
-        SUFFIXES + list(defaults.suffixes or ())
-    ).search
-    nlp.tokenizer.infix_finditer = compile_infix_regex(
-        INFIXES + list(defaults.infixes or ())
-    ).finditer
+    nlp.tokenizer.prefix_search = compile_prefix_regex(PREFIXES + list(defaults.prefixes or ())).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(SUFFIXES + list(defaults.suffixes or ())).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex(INFIXES + list(defaults.infixes or ())).finditer
     rules = nlp.tokenizer.rules or {}
     nlp.tokenizer.rules = {k: v for k, v in rules.items() if k not in DROPPED_SPECIAL_CASES}
 

@@ -148,7 +148,9 @@ def run_all(raw_dir: Path, out_dir: Path, *, use_cache: bool = True, progress: P
 
     runs, errors = process_documents(raw_dir, root=root, store=store, progress=progress)
     results = [r.result for r in runs if r.result is not None]
-    dataset, conflict_report = merge.merge([r.document for r in runs], results, previous=previous, resolutions=resolutions)
+    dataset, conflict_report = merge.merge(
+        [r.document for r in runs], results, previous=previous, resolutions=resolutions
+    )
     correction_report = corrections(runs)
     progress("merge: done")
     report.write_all(out_dir, dataset, conflict_report, correction_report, resolutions=resolutions)

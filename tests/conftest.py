@@ -30,3 +30,14 @@ def make_document(text: str, name: str = "doc.txt", kind: str | None = None) -> 
 @pytest.fixture
 def document():
     return make_document
+
+
+@pytest.fixture(scope="session")
+def seed_runs(tmp_path_factory):
+    """The seeds through ingest, normalize and extract (cached in a temp folder)."""
+    from pipeline import cache, workflow
+
+    store = cache.StageCache(tmp_path_factory.mktemp("cache"))
+    runs, errors = workflow.process_documents(ROOT / "raw", root=ROOT, store=store)
+    assert not errors
+    return runs

@@ -93,6 +93,54 @@ HOLD = [
     ("Stay in the pose for 30 seconds to 1 minute.", [("hold_seconds", 30, 60)]),
     ("Stay there for half a minute.", [("hold_seconds", 30, 30)]),
     ("Keep the stretch for a minute.", [("hold_seconds", 60, 60)]),
+    ("Keep it there for 30 seconds to a minute.", [("hold_seconds", 30, 60)]),
+    ("Hold for 30 seconds to a full minute.", [("hold_seconds", 30, 60)]),
+    ("Hold between 30 seconds and a minute.", [("hold_seconds", 30, 60)]),
+    ("Stay here for a minute or two.", [("hold_seconds", 60, 120)]),
+    ("Hold for 30 seconds or 5 breaths.", [("hold_seconds", 30, 30)]),
+    # a duration after a list item's name
+    ("Down dog - 45s.", [("hold_seconds", 45, 45)]),
+    ("**Down dog** - 45s. Pedal the feet.", [("hold_seconds", 45, 45)]),
+    ("Savasana (corpse pose): 5-7 minutes.", [("hold_seconds", 300, 420)]),
+    ("Hamstring stretch — 30 sec", [("hold_seconds", 30, 30)]),
+    ("Warm up first.\n• Pigeon – 1 min", [("hold_seconds", 60, 60)]),
+    ("1. Cat-cow: 30 sec", [("hold_seconds", 30, 30)]),
+    ("Child's pose: 30 seconds to a minute", [("hold_seconds", 30, 60)]),
+    ("Pigeon: a minute or two", [("hold_seconds", 60, 120)]),
+    ("Pigeon: 1 min each side", [("hold_seconds", 60, 60), ("per_side", True)]),
+    (
+        "- Single leg balance: 30s x3 on each side, eyes open.",
+        [("hold_seconds", 30, 30), ("reps", 3, 3), ("per_side", True)],
+    ),
+    ("30 sec on the left and 30 sec on the right", [("hold_seconds", 30, 30)]),
+    ("Left 30s, right 30s.", [("hold_seconds", 30, 30)]),
+    ("20 sec per side", [("hold_seconds", 20, 20), ("per_side", True)]),
+    ("1 min each leg", [("hold_seconds", 60, 60), ("per_side", True)]),
+    # resting in a pose
+    ("Rest here for 1 minute.", [("hold_seconds", 60, 60)]),
+    ("Rest in this position for 30 seconds.", [("hold_seconds", 30, 30)]),
+    ("Relax here for 2 minutes.", [("hold_seconds", 120, 120)]),
+    ("Breathe here for 30 seconds.", [("hold_seconds", 30, 30)]),
+    ("Stay in child's pose for a minute.", [("hold_seconds", 60, 60)]),
+    ("Rest here for 30 seconds to a minute.", [("hold_seconds", 30, 60)]),
+    ("Lie in this position for 5 minutes.", [("hold_seconds", 300, 300)]),
+    ("Relax there for a minute.", [("hold_seconds", 60, 60)]),
+    ("Stay there for 20 seconds.", [("hold_seconds", 20, 20)]),
+    # a place after the hold verb
+    ("Hold at the top for 3 seconds.", [("hold_seconds", 3, 3)]),
+    ("Hold at the bottom for 2 seconds.", [("hold_seconds", 2, 2)]),
+    ("Hold in this position for 10 seconds.", [("hold_seconds", 10, 10)]),
+    ("Hold at the top of the movement for 2 seconds.", [("hold_seconds", 2, 2)]),
+    ("Hold at the top for a minute.", [("hold_seconds", 60, 60)]),
+    ("Hold still for 5 seconds.", [("hold_seconds", 5, 5)]),
+    ("Hold your body straight on your forearms for 20 seconds.", [("hold_seconds", 20, 20)]),
+    ("Pull one knee to your chest for 20 seconds.", [("hold_seconds", 20, 20)]),
+    ("Pull both knees to your chest together for 30 seconds.", [("hold_seconds", 30, 30), ("per_side", False)]),
+    ("Hug your knees into your chest for 30 to 60 seconds.", [("hold_seconds", 30, 60)]),
+    ("Stay here for a minute and a half.", [("hold_seconds", 90, 90)]),
+    ("Hold for 10 seconds - 20 seconds rest.", [("hold_seconds", 10, 10)]),
+    ("Plank: 30-60 seconds, 3 sets", [("hold_seconds", 30, 60), ("sets", 3, 3)]),
+    ("Pigeon: 2 minutes before bed", [("hold_seconds", 120, 120)]),
     # no value
     ("Hold for 5 deep breaths.", []),
     ("Take five slow breaths here.", []),
@@ -103,6 +151,29 @@ HOLD = [
     ("Hold for 10.", []),
     ("Hold for 3 hours.", []),
     ("Hold for 2.5 seconds.", []),
+    ("30s left, 45s right", [("per_side", True)]),
+    ("Cook time: 20 minutes", []),
+    ("Total time: 45 minutes", []),
+    ("Stationary bike: 15 to 20 minutes, easy gear.", []),
+    ("- Warm up: 15 minutes easy jogging, then strides.", []),
+    ("Ice: 15 minutes after exercise.", []),
+    ("# Core Circuit - 12 Minutes", []),
+    ("Rest: 60 seconds", []),
+    ("Rest between sets: 90 seconds", []),
+    ("Day 1: 10 minutes", []),
+    ("The verdict: 30 minutes of fun.", []),
+    ("The answer is simple: 10 minutes", []),
+    ("Rest here for 60 seconds between sets.", []),
+    ("Relax in child's pose for 30 seconds between rounds.", []),
+    ("Let the dough rest here for 20 minutes.", []),
+    ("The kids rested here for 10 minutes at the café.", []),
+    ("Press and hold the button for 5 seconds.", []),
+    ("We were holding at the gate for 20 minutes.", []),
+    ("Hold in the button for 5 seconds.", []),
+    ("Monday: 30 minutes", []),
+    ("Toast the bread - 3 minutes", []),
+    ("and now - 30 seconds", []),
+    ("What you get: 10 minutes", []),
 ]
 
 REPS = [
@@ -139,6 +210,26 @@ REPS = [
     ("Reps - 15", [("reps", 15, 15)]),
     ("Do twenty-five reps.", [("reps", 25, 25)]),
     ("Do one rep.", [("reps", 1, 1)]),
+    ("Fifteen of those and then switch legs.", [("reps", 15, 15), ("per_side", True)]),
+    ("Ten of these, then rest.", [("reps", 10, 10)]),
+    ("Do 10 of these each side.", [("reps", 10, 10), ("per_side", True)]),
+    ("Draw 10 big circles with the knee.", [("reps", 10, 10)]),
+    ("Make 5 slow circles each way.", [("reps", 5, 5)]),
+    ("Do 12 lifts.", [("reps", 12, 12)]),
+    ("Do 5 back extensions.", [("reps", 5, 5)]),
+    ("Ankle circles: 10 circles each way", [("reps", 10, 10)]),
+    ("10 pulses", [("reps", 10, 10)]),
+    ("8 kicks per leg", [("reps", 8, 8), ("per_side", True)]),
+    ("Do 10 calf raises.", [("reps", 10, 10)]),
+    ("10-15 pelvic tilts", [("reps", 10, 15)]),
+    ("10 steps to the right, then 10 steps to the left.", [("reps", 10, 10)] * 2),
+    ("Take 10 steps each way.", [("reps", 10, 10)]),
+    ("Walk 8 small steps sideways.", [("reps", 8, 8)]),
+    ("Repeat twice per side.", [("reps", 2, 2), ("per_side", True)]),
+    ("Do it twice.", [("reps", 2, 2)]),
+    ("Repeat twice.", [("reps", 2, 2)]),
+    ("Do this once, then rest.", [("reps", 1, 1)]),
+    ("Repeat once or twice.", [("reps", 1, 2)]),
     # no value
     ("Do a few reps.", []),
     ("Do a couple of these.", []),
@@ -146,6 +237,17 @@ REPS = [
     ("One of these is enough.", []),
     ("I've done this stretch a hundred times.", []),
     ("He tried 3 times to call.", []),
+    ("Take 5 deep breaths.", []),
+    ("Makes 10 rolls.", []),
+    ("We got 2 raises this year.", []),
+    ("He scored from 2 free kicks.", []),
+    ("Ten of these apples are bruised.", []),
+    ("2 steps forward in the project.", []),
+    ("Walk 10 steps forward.", []),
+    ("Do this once you feel warm.", []),
+    ("Do this once in the morning.", []),
+    ("Make 12 rolls from the dough.", []),
+    ("The baby gave 5 kicks.", []),
 ]
 
 SETS = [
@@ -185,16 +287,31 @@ SIDE = [
     ("Repeat with the other side.", [("per_side", True)]),
     ("Do the same on the opposite side.", [("per_side", True)]),
     ("Now the other side.", [("per_side", True)]),
-    ("30s left, 30s right", [("per_side", True)]),
+    ("30s left, 30s right", [("hold_seconds", 30, 30), ("per_side", True)]),
     ("Work one leg at a time.", [("per_side", True)]),
     ("Repeat on the left.", [("per_side", True)]),
     ("Roll to the other side.", [("per_side", True)]),
+    ("Don't alternate.", [("per_side", False)]),
+    ("Do not switch sides.", [("per_side", False)]),
+    ("Work without switching legs.", [("per_side", False)]),
+    ("Bring both knees together to your chest.", [("per_side", False)]),
+    ("Lift both legs at the same time.", [("per_side", False)]),
+    ("Do both sides at once.", [("per_side", False)]),
+    ("Alternate legs, don't rest.", [("per_side", True)]),
+    ("Bring both knees up together and hug them - don't alternate.", [("per_side", False)] * 2),
     # no value
     ("Place your hands on each side of your head.", []),
     ("Put a pillow on the other side of the bed.", []),
     ("Hold a dumbbell in each hand.", []),
     ("Keep the other leg straight.", []),
     ("Bend both knees.", []),
+    ("Do not switch sides until you finish all reps.", []),
+    ("Stand with both feet together.", []),
+    ("Keep both legs together and rotate them over to one side.", []),
+    ("Drop both knees together to the left, then to the right.", [("per_side", True)]),
+    ("Keep both feet on the floor at the same time.", []),
+    ("Don't change anything.", []),
+    ("Don't alternate your breathing.", []),
 ]
 
 FREQUENCY = [
@@ -219,6 +336,9 @@ FREQUENCY = [
     ("Stretches: 3/week", [("frequency", 3, 3, "week")]),
     ("Do it 2 times daily.", [("frequency", 2, 2, "day")]),
     ("Do 10 reps, 3 times a day.", [("reps", 10, 10), ("frequency", 3, 3, "day")]),
+    ("Do it twice a day.", [("frequency", 2, 2, "day")]),
+    ("Repeat twice daily.", [("frequency", 2, 2, "day")]),
+    ("Twice a week.", [("frequency", 2, 2, "week")]),
     # no value
     ("This is part of my daily routine.", []),
     ("I work 5 days a week.", []),
@@ -231,6 +351,9 @@ NEGATIVE = [
     ("Lower for a count of three.", []),
     ("Rest 60 seconds between sets.", []),
     ("Rest for a minute between sets.", []),
+    ("Rest for a minute before the next set.", []),
+    ("Rest 90 seconds between rounds.", []),
+    ("Take a 30 second rest.", []),
     ("Take a 30 second break.", []),
     ("Three, two, one, go.", []),
     ("Great for people over 50.", []),
@@ -284,9 +407,7 @@ NUMBER_WORDS = {
 @pytest.mark.parametrize("word, value", NUMBER_WORDS.items())
 def test_dosage_number_words(word, value):
     assert [summary(d) for d in run(f"Do {word} reps.")] == [("reps", value, value)]
-    assert [summary(d) for d in run(f"Hold for {word} seconds.")] == [
-        ("hold_seconds", value, value)
-    ]
+    assert [summary(d) for d in run(f"Hold for {word} seconds.")] == [("hold_seconds", value, value)]
 
 
 GENERIC = [
@@ -409,14 +530,12 @@ def test_dosage_negative_corpus_states_no_dosage(dimension, sentence):
 
 RAW_LINES = [
     json.loads(line)
-    for line in files("pipeline.patterns")
-    .joinpath("dosage.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()
+    for line in files("pipeline.patterns").joinpath("dosage.jsonl").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.lstrip().startswith("//")
 ]
 PREFIX = {
     "HOLD": "hold", "REPS": "reps", "SETS": "sets", "SIDE": "side", "FREQUENCY": "freq",
+    "BOTH_SIDES_TOGETHER": "both",
     "GENERIC": "generic", "TEMPO": "tempo", "REST": "rest", "COUNTDOWN": "countdown", "AGE": "age",
     "PERCENT": "percent", "ORDINAL": "ordinal", "NOT_DURATION": "notdur", "ROUTINE": "routine",
     "MULTIPLIER": "mult", "CONTEXT": "context",

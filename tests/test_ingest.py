@@ -5,8 +5,6 @@ from pipeline.errors import InputError
 from pipeline.models import SourceMeta
 
 
-
-
 def build(data: bytes, name: str = "doc.txt", meta: SourceMeta | None = None):
     return ingest.build_document(data, doc_id=name, path=f"raw/{name}", meta=meta)
 
@@ -56,13 +54,28 @@ def test_ingest_decodes(data, expected):
     assert build(data).text == expected
 
 
-CAPTIONS = "My Stretch Video\n\nso today we are\n\ngoing to lie on\n\nyour back and\n\npull one knee\n\nup to your chest\n\nand hold that\n\nfor thirty seconds\n\nthen switch\n\nsides okay\n"
+CAPTION_LINES = [
+    "so today we are",
+    "going to lie on",
+    "your back and",
+    "pull one knee",
+    "up to your chest",
+    "and hold that",
+    "for thirty seconds",
+    "then switch",
+    "sides okay",
+]
+CAPTIONS = "My Stretch Video\n\n" + "\n\n".join(CAPTION_LINES) + "\n"
 
 
 @pytest.mark.parametrize(
     "text, expected",
     [
-        (CAPTIONS, "My Stretch Video\n\nso today we are going to lie on your back and pull one knee up to your chest and hold that for thirty seconds then switch sides okay\n"),
+        (
+            CAPTIONS,
+            "My Stretch Video\n\nso today we are going to lie on your back and pull one knee up to your chest "
+            "and hold that for thirty seconds then switch sides okay\n",
+        ),
         # Ordinary paragraphs keep their breaks.
         ("Bridge\n\nLie on your back.\n\nLift your hips.\n", "Bridge\n\nLie on your back.\n\nLift your hips.\n"),
     ],
@@ -79,7 +92,10 @@ def test_ingest_srt_and_vtt():
     doc = build(srt.encode(), "clip.srt")
     assert doc.text == "lie on your back and hug one knee"
     assert doc.kind == "transcript"
-    vtt = "WEBVTT\n\nNOTE made by hand\n\n00:01.000 --> 00:02.000 align:start\n<v Jo>hold it\n\nid-2\n00:02.000 --> 00:03.000\nfor 5 seconds\n"
+    vtt = (
+        "WEBVTT\n\nNOTE made by hand\n\n00:01.000 --> 00:02.000 align:start\n<v Jo>hold it\n\n"
+        "id-2\n00:02.000 --> 00:03.000\nfor 5 seconds\n"
+    )
     doc = build(vtt.encode(), "clip.vtt")
     assert doc.text == "hold it for 5 seconds"
     s, e = alignment.to_source(doc.alignment, doc.text.index("5 sec"), doc.text.index("5 sec") + 5)
@@ -96,8 +112,12 @@ def test_ingest_html():
     assert doc.title == "Back & Hips"
     assert doc.text == "## Bird dog\n\nHold for 5 seconds.\n\n- Keep your back flat\n- Breathe\n\n"
     kinds = [(s.kind, doc.text[s.start : s.end]) for s in doc.sections]
-    assert kinds == [("heading", "## Bird dog"), ("paragraph", "Hold for 5 seconds."),
-                     ("item", "- Keep your back flat"), ("item", "- Breathe")]
+    assert kinds == [
+        ("heading", "## Bird dog"),
+        ("paragraph", "Hold for 5 seconds."),
+        ("item", "- Keep your back flat"),
+        ("item", "- Breathe"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -133,8 +153,11 @@ def test_ingest_spoken_cues_split_transcripts():
     "text, kind",
     [
         ("# Stretches\n\n1. Bridge\n\nLift.\n\n2. Plank\n\nHold.\n", "article"),
-        ("So today I'm going to show you a stretch. You're going to lie down and you're going to breathe. "
-         "Now we're going to do the next one, okay so you're going to lift.", "transcript"),
+        (
+            "So today I'm going to show you a stretch. You're going to lie down and you're going to breathe. "
+            "Now we're going to do the next one, okay so you're going to lift.",
+            "transcript",
+        ),
         ("The bridge strengthens the glutes. It is done lying down.", "article"),
     ],
 )

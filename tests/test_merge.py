@@ -106,14 +106,10 @@ LEXICON = [
     ),
 ]
 BASES_ONLY = [
-    e
-    for e in LEXICON
-    if e.id in {"knee-to-chest", "hamstring-stretch", "plank", "bridge", "crunch", "downward-dog"}
+    e for e in LEXICON if e.id in {"knee-to-chest", "hamstring-stretch", "plank", "bridge", "crunch", "downward-dog"}
 ]
 VARIANTS_ONLY = [
-    e
-    for e in LEXICON
-    if e.id in {"double-knee-to-chest", "seated-hamstring-stretch", "side-plank", "forearm-plank"}
+    e for e in LEXICON if e.id in {"double-knee-to-chest", "seated-hamstring-stretch", "side-plank", "forearm-plank"}
 ]
 
 TRANSCRIPT = (
@@ -160,11 +156,7 @@ ARTICLE_B = (
 
 
 def make_doc(doc_id, text=None, kind="article"):
-    text = (
-        text
-        if text is not None
-        else f"Unique text of {doc_id}: " + " ".join(f"w{doc_id}{i}" for i in range(40))
-    )
+    text = text if text is not None else f"Unique text of {doc_id}: " + " ".join(f"w{doc_id}{i}" for i in range(40))
     return Document(
         doc_id=doc_id,
         path=f"raw/{doc_id}",
@@ -185,9 +177,7 @@ def rng(lo, hi=None):
 
 
 def ev(field, quote, start=0, scope="stated"):
-    return Evidence(
-        quote=quote, start=start, end=start + len(quote), field=field, rule="test", scope=scope
-    )
+    return Evidence(quote=quote, start=start, end=start + len(quote), field=field, rule="test", scope=scope)
 
 
 def claim(
@@ -255,8 +245,7 @@ def run(claims_by_doc, texts=None, **kwargs):
     texts = texts or {}
     docs = [make_doc(d, texts.get(d)) for d in sorted(claims_by_doc)]
     results = [
-        result(d, *(item(*c) if isinstance(c, tuple) else item(c) for c in cs))
-        for d, cs in claims_by_doc.items()
+        result(d, *(item(*c) if isinstance(c, tuple) else item(c) for c in cs)) for d, cs in claims_by_doc.items()
     ]
     kwargs.setdefault("lexicon", LEXICON)
     return merge(docs, results, **kwargs)
@@ -356,9 +345,7 @@ def test_merge_modifier_variants_never_merge(name, lexicon):
     ],
 )
 def test_merge_variant_claims_stay_apart(base, variant):
-    dataset, _ = run(
-        {"a.txt": [claim("a.txt", base)], "b.txt": [claim("b.txt", variant)]}, lexicon=BASES_ONLY
-    )
+    dataset, _ = run({"a.txt": [claim("a.txt", base)], "b.txt": [claim("b.txt", variant)]}, lexicon=BASES_ONLY)
     by_doc = {e.claims[0].doc_id: e for e in dataset.exercises}
     assert len(dataset.exercises) == 2
     assert not by_doc["a.txt"].review and by_doc["b.txt"].review
@@ -375,20 +362,14 @@ def test_merge_variant_claims_stay_apart(base, variant):
         ("knee-to-chest", "knee to chest", "alias", "knee-to-chest", "alias", False),
     ],
 )
-def test_merge_records_mapping_on_claims(
-    exercise_id, name, mapping, expected_id, expected_mapping, review
-):
+def test_merge_records_mapping_on_claims(exercise_id, name, mapping, expected_id, expected_mapping, review):
     c = claim("a.txt", name, mapping=mapping)
     dataset, _ = run({"a.txt": [(c, exercise_id)]})
     [exercise] = dataset.exercises
     assert (exercise.id, exercise.review) == (expected_id, review)
     assert exercise.claims[0].mapping == expected_mapping
-    assert exercise.name == (
-        name if review else next(e.name for e in LEXICON if e.id == expected_id)
-    )
-    assert exercise.category == (
-        None if review else next(e.category for e in LEXICON if e.id == expected_id)
-    )
+    assert exercise.name == (name if review else next(e.name for e in LEXICON if e.id == expected_id))
+    assert exercise.category == (None if review else next(e.category for e in LEXICON if e.id == expected_id))
 
 
 @pytest.mark.parametrize("names", [["Pelvic tilts", "pelvic tilt", "Pelvis tilt"]])
@@ -536,9 +517,7 @@ def test_merge_conflict_kind_and_severity(field, values, kind, severity):
         (
             [
                 claim("a.txt", "bridge", hold=rng(30)),
-                claim(
-                    "a.txt", "bridge", hold=rng(20), scopes={"hold_seconds": "document"}, start=500
-                ),
+                claim("a.txt", "bridge", hold=rng(20), scopes={"hold_seconds": "document"}, start=500),
             ],
             None,
         ),
@@ -631,9 +610,7 @@ def test_merge_consensus_weighs_document_guidance_less(values, suggested, rule):
     assert DOCUMENT_WEIGHT < 1
     docs = {}
     for i, (value, scope) in enumerate(values):
-        field, arg = (
-            ("per_side", "per_side") if isinstance(value, bool) else ("hold_seconds", "hold")
-        )
+        field, arg = ("per_side", "per_side") if isinstance(value, bool) else ("hold_seconds", "hold")
         docs[f"{i}.txt"] = [claim(f"{i}.txt", "bridge", **{arg: value}, scopes={field: scope})]
     dataset, report = run(docs)
     conflict = report.conflicts[0]
@@ -722,12 +699,7 @@ def test_merge_rejects_resolution_of_wrong_type(value):
         )
 
 
-GOOD = (
-    "- conflict: c-0123456789\n"
-    "  value: {min: 20, max: 30}\n"
-    "  note: ok\n"
-    "  fingerprint: 0123456789abcdef\n"
-)
+GOOD = "- conflict: c-0123456789\n  value: {min: 20, max: 30}\n  note: ok\n  fingerprint: 0123456789abcdef\n"
 
 
 @pytest.mark.parametrize(
@@ -748,11 +720,7 @@ GOOD = (
         ),
         (
             GOOD.replace("{min: 20, max: 30}", "true"),
-            [
-                Resolution(
-                    conflict="c-0123456789", value=True, note="ok", fingerprint="0123456789abcdef"
-                )
-            ],
+            [Resolution(conflict="c-0123456789", value=True, note="ok", fingerprint="0123456789abcdef")],
         ),
         (
             GOOD.replace("{min: 20, max: 30}", "30"),
@@ -767,11 +735,7 @@ GOOD = (
         ),
         (
             GOOD.replace("{min: 20, max: 30}", "null"),
-            [
-                Resolution(
-                    conflict="c-0123456789", value=None, note="ok", fingerprint="0123456789abcdef"
-                )
-            ],
+            [Resolution(conflict="c-0123456789", value=None, note="ok", fingerprint="0123456789abcdef")],
         ),
         (
             GOOD.replace("  note: ok\n", ""),
@@ -914,9 +878,7 @@ def previous_dataset(exercises, retired):
     ],
 )
 def test_merge_retires_ids(before, retired, now, expected):
-    docs = {
-        d: [claim(d, n, start=i * 100) for i, n in enumerate(names)] for d, names in now.items()
-    }
+    docs = {d: [claim(d, n, start=i * 100) for i, n in enumerate(names)] for d, names in now.items()}
     dataset, _ = run(docs, lexicon=AFTER, previous=previous_dataset(before, retired))
     assert dataset.retired == expected
 
@@ -947,16 +909,9 @@ def test_merge_is_deterministic(seed):
         "y.md": [claim("y.md", "bridge", reps=rng(3, 5), sets=rng(2))],
     }
     texts = {"v1.txt": TRANSCRIPT, "v2.txt": PARAPHRASE, "x.md": ARTICLE_A, "y.md": ARTICLE_B}
-    unnamed = [
-        Unnamed(
-            doc_id="y.md", heading="Move 3", start=50, end=90, description="lift", inferred=None
-        )
-    ]
+    unnamed = [Unnamed(doc_id="y.md", heading="Move 3", start=50, end=90, description="lift", inferred=None)]
     docs = [make_doc(d, texts[d]) for d in spec]
-    results = [
-        result(d, *(item(c) for c in cs), unnamed=unnamed if d == "y.md" else ())
-        for d, cs in spec.items()
-    ]
+    results = [result(d, *(item(c) for c in cs), unnamed=unnamed if d == "y.md" else ()) for d, cs in spec.items()]
     baseline = [m.model_dump_json() for m in merge(docs, results, lexicon=LEXICON)]
     shuffle = random.Random(seed)
     shuffle.shuffle(docs)

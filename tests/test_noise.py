@@ -11,9 +11,7 @@ import pytest
 from pipeline import noise, repair_bench
 from pipeline.models import Correction
 
-CLEAN = (Path(__file__).parent / "corpus" / "clean" / "01_article_low_back.txt").read_text(
-    encoding="utf-8"
-)
+CLEAN = (Path(__file__).parent / "corpus" / "clean" / "01_article_low_back.txt").read_text(encoding="utf-8")
 NAMES = ["knee to chest stretch", "legs up the wall", "pelvic tilt"]
 DOMAIN = ["hamstring", "shoulders", "stretch", "exercises"]
 
@@ -104,9 +102,7 @@ def test_noise_bench_scores_restoration(edit, restores):
     )
     assert clean == _revert(noisy, errors)
     start, end, after = edit
-    c = Correction(
-        doc_id="d", start=start, end=end, before=noisy[start:end], after=after, rule="r", score=1.0
-    )
+    c = Correction(doc_id="d", start=start, end=end, before=noisy[start:end], after=after, rule="r", score=1.0)
     tally = repair_bench.Tally()
     repair_bench.score_document(noisy, errors, [c], tally, "d")
     assert (tally.correct == 1) is restores

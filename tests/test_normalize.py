@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import time
 from pathlib import Path
 
 import pytest
@@ -154,6 +153,11 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         ("Step forard slowly.", "Step forard slowly."),
         ("Then sitand rest.", "Then sitand rest."),
         ("Two hamstring stretches and a warmup.", "Two hamstring stretches and a warmup."),
+        (
+            "Release the semispinalis; try sitali breath.",
+            "Release the semispinalis; try sitali breath.",
+        ),
+        ("Then pigon pose.", "Then pigon pose."),
     ],
 )
 def test_normalize_split_run_together(text_in, text_out, vocab):
@@ -341,12 +345,27 @@ def test_normalize_fix_mojibake(text_in, text_out):
             "Lie down.\nKnee to stretch\nHug one knee in.",
             "Lie down.\nKnee to chest stretch\nHug one knee in.",
         ),
+        # truncated name in a noun-phrase slot, the missing word used in the document
+        (
+            "Hug a knee to your chest. Next is like the knee to stretch but with both legs.",
+            "Hug a knee to your chest. Next is like the knee to chest stretch but with both legs.",
+        ),
+        # the heading above a heading: "How to do the ..." sits under "Hamstring stretch"
+        (
+            "Hamstring stretch\n\nHow to do the harm stretch:\n\nLie down with a strap.",
+            "Hamstring stretch\n\nHow to do the hamstring stretch:\n\nLie down with a strap.",
+        ),
         # sound-alike body part after a possessive
         ("Allow your spin to curve.", "Allow your spine to curve."),
         # misheard body part after a body verb, the body part named in the document
         (
             "Squeeze the glutes. Now release the gills and squeeze the glutes again.",
             "Squeeze the glutes. Now release the glutes and squeeze the glutes again.",
+        ),
+        # one mention in the document is enough when no spelling variant competes
+        (
+            "Tighten your glutes as you lift. Lower slowly and release the gills at the bottom.",
+            "Tighten your glutes as you lift. Lower slowly and release the glutes at the bottom.",
         ),
         # non-word typos of domain terms
         ("Stretch the hamstirng gently.", "Stretch the hamstring gently."),
@@ -367,6 +386,7 @@ def test_normalize_repair_domain_terms(text_in, text_out, vocab, rules):
         "Squeeze your glutes and flow through a vinyasa.",
         "The psoas joins the spine to the thigh bone.",
         "Ask Jo, or Dr. Kay, before you start.",
+        "Dr. Kaye and Mr. Sping run the class.",
         "Propping up your knees lets the muscles relax.",
         "Do 3x10 and hold 30s.",
         "Lie on your back for the knee to chest stretch.",
@@ -388,6 +408,18 @@ def test_normalize_repair_domain_terms(text_in, text_out, vocab, rules):
 )
 def test_normalize_domain_negatives(text, vocab, rules):
     assert repair(text, vocab, rules) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spine twist stretch\n\nLie down and let both knees drop.",
+        "Pull the knee to stretch the glute.",
+    ],
+)
+def test_normalize_no_suggestion_for_names_as_written(text):
+    ndoc = normalize.normalize_document(make_doc(text))
+    assert ndoc.edits == [] and ndoc.suggestions == []
 
 
 def test_normalize_ambiguous_candidates_are_not_edited(vocab):
@@ -418,14 +450,9 @@ def test_normalize_weak_candidates_become_suggestions(vocab, rules):
 
 
 def test_normalize_document_edits_are_explained_and_consistent(vocab, rules):
-    text = (
-        "Pelvis tiltis easy. Keep your legstogether with10 reps.\nLie to your back, um, and rest."
-    )
+    text = "Pelvis tiltis easy. Keep your legstogether with10 reps.\nLie to your back, um, and rest."
     ndoc = normalize.normalize_document(make_doc(text), vocab=vocab, rules=rules)
-    assert (
-        ndoc.text
-        == "Pelvic tilt is easy. Keep your legs together with 10 reps.\nLie on your back, and rest."
-    )
+    assert ndoc.text == "Pelvic tilt is easy. Keep your legs together with 10 reps.\nLie on your back, and rest."
     assert ndoc.text == apply_edits(text, ndoc.edits)
     for a, b in zip(ndoc.edits, ndoc.edits[1:], strict=False):
         assert a.end <= b.start
@@ -446,9 +473,7 @@ def test_normalize_stages_compose_onto_source_offsets(vocab, rules):
     # a later stage editing inside an earlier edit is folded into one edit
     text = "Keep your legstogethr."
     chain = normalize._Chain(text)
-    chain.add(
-        [Edit(start=10, end=21, before="legstogethr", after="legs togethr", rule="a", score=0.9)]
-    )
+    chain.add([Edit(start=10, end=21, before="legstogethr", after="legs togethr", rule="a", score=0.9)])
     chain.add([Edit(start=15, end=22, before="togethr", after="together", rule="b", score=0.8)])
     [edit] = chain.edits
     assert (edit.start, edit.end, edit.before, edit.after, edit.rule, edit.score) == (
@@ -479,15 +504,6 @@ def test_normalize_document_without_errors_is_unchanged(vocab, rules):
     text = "Lie on your back. Hold the knee to chest stretch for 30s, 3x10. Jo says breathe."
     ndoc = normalize.normalize_document(make_doc(text), vocab=vocab, rules=rules)
     assert ndoc.text == text and ndoc.edits == [] and ndoc.suggestions == []
-
-
-def test_normalize_speed(vocab, rules):
-    base = (CLEAN_DIR / "01_article_low_back.txt").read_text(encoding="utf-8")
-    text = (base * (10_240 // len(base) + 1))[:10_240]
-    normalize.normalize_document(make_doc(text), vocab=vocab, rules=rules)  # warm caches
-    start = time.perf_counter()
-    normalize.normalize_document(make_doc(text), vocab=vocab, rules=rules)
-    assert time.perf_counter() - start < 1.0
 
 
 # --------------------------------------------------------------------------- corpus, package data

@@ -246,9 +246,7 @@ def test_report_markdown_sections(needle):
 def test_report_markdown_shows_stale_and_orphaned(orphan_id):
     _, first = merged()
     c = first.conflicts[0]
-    decided = Resolution(
-        conflict=c.id, value=Range(min=30, max=30), note="trust a.txt", fingerprint=c.fingerprint
-    )
+    decided = Resolution(conflict=c.id, value=Range(min=30, max=30), note="trust a.txt", fingerprint=c.fingerprint)
     orphan = Resolution(conflict=orphan_id, value=True, note="old | note", fingerprint="f" * 16)
     dataset, conflicts = merged(quote_a="hold it for 30 seconds", resolutions=[decided, orphan])
     assert conflicts.conflicts[0].status == "stale"
@@ -285,9 +283,7 @@ def test_report_markdown_shows_stale_and_orphaned(orphan_id):
 )
 def test_report_snippet_for_every_value_type(tmp_path, suggested_line, values):
     arg = "per_side" if isinstance(values[0], bool) else "frequency"
-    docs = {
-        f"{i}.txt": claim(f"{i}.txt", "bridge", "quote", **{arg: v}) for i, v in enumerate(values)
-    }
+    docs = {f"{i}.txt": claim(f"{i}.txt", "bridge", "quote", **{arg: v}) for i, v in enumerate(values)}
     results = [
         DocumentResult(doc_id=d, claims=[ExerciseClaims(exercise_id=None, claim=c)], unnamed=[])
         for d, c in docs.items()
@@ -297,9 +293,7 @@ def test_report_snippet_for_every_value_type(tmp_path, suggested_line, values):
     assert suggested_line in snippet
     path = tmp_path / "r.yaml"
     path.write_text(snippet, encoding="utf-8")
-    assert (
-        load_resolutions(path)[0].conflict == conflicts.conflicts[0].id
-    )  # the snippet always loads
+    assert load_resolutions(path)[0].conflict == conflicts.conflicts[0].id  # the snippet always loads
 
 
 @pytest.mark.parametrize("bad", ["- conflict: c-0123456789\n  value: {min: 1\n"])
@@ -366,8 +360,7 @@ CORRECTIONS = CorrectionReport(
         "| split.run_together | 2 |",
         "## split.run_together (2)",
         '- `"with10"` → `"with 10"` in a.txt [5:11], score 0.90',
-        '- `"Lie to your back"` → `"Lie on your back"` in a.txt [10:26], score 0.90 — '
-        "'lie to' is a mishearing",
+        '- `"Lie to your back"` → `"Lie on your back"` in a.txt [10:26], score 0.90 — \'lie to\' is a mishearing',
         "## Suggestions not applied",
         '### confusion.nut-not (1)\n\n- `"nut"` → `"not"` in a.txt [99:102], score 0.40',
     ],
@@ -379,11 +372,7 @@ def test_report_corrections_markdown(needle):
 @pytest.mark.parametrize("report", [CORRECTIONS])
 def test_report_corrections_grouped_in_order(report):
     md = corrections_markdown(report)
-    assert (
-        md.index("## confusion.lie-to-your-back")
-        < md.index("## split.run_together")
-        < md.index("## Suggestions")
-    )
+    assert md.index("## confusion.lie-to-your-back") < md.index("## split.run_together") < md.index("## Suggestions")
     assert md.index('"with10"') < md.index('"legstogether"')  # by doc_id, then offset
     assert "None." in corrections_markdown(CorrectionReport(corrections=[], suggestions=[]))
 
@@ -404,11 +393,7 @@ def test_report_schemas_written_from_models(tmp_path, name, model):
     assert [p.name for p in written] == sorted(report_mod.SCHEMAS)
     text = (tmp_path / "schemas" / name).read_text(encoding="utf-8")
     assert json.loads(text) == model.model_json_schema()
-    assert (
-        text
-        == json.dumps(model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False)
-        + "\n"
-    )
+    assert text == json.dumps(model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @pytest.mark.parametrize("name", ["resolutions.schema.json"])
@@ -432,9 +417,7 @@ def _walk(schema):
 @pytest.mark.parametrize("model", [Dataset, ConflictReport, CorrectionReport])
 def test_report_every_schema_field_has_a_description(model):
     for node in _walk(model.model_json_schema()):
-        for name, prop in (
-            node.get("properties", {}).items() if node.get("type") == "object" else []
-        ):
+        for name, prop in node.get("properties", {}).items() if node.get("type") == "object" else []:
             assert prop.get("description"), f"{node.get('title')}.{name} has no description"
 
 
@@ -445,23 +428,14 @@ def test_report_markdown_ids_are_well_formed(root):
     assert re.findall(r"- conflict: (c-[0-9a-f]{10})\n", md) == [conflicts.conflicts[0].id]
 
 
-@pytest.mark.parametrize(
-    "orphan", [Resolution(conflict="c-00000000bb", value=None, fingerprint="a" * 16)]
-)
+@pytest.mark.parametrize("orphan", [Resolution(conflict="c-00000000bb", value=None, fingerprint="a" * 16)])
 def test_report_write_all_writes_every_output(tmp_path, orphan):
     dataset, conflicts = merged(resolutions=[orphan])
     written = write_all(tmp_path, dataset, conflicts, CORRECTIONS, resolutions=[orphan])
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
-    assert names == sorted(
-        [*report_mod.OUTPUTS.values(), *(f"schemas/{n}" for n in report_mod.SCHEMAS)]
-    )
-    assert (
-        Dataset.model_validate_json((tmp_path / "extracted/exercises.json").read_text()) == dataset
-    )
-    assert (
-        ConflictReport.model_validate_json((tmp_path / "reports/conflicts.json").read_text())
-        == conflicts
-    )
+    assert names == sorted([*report_mod.OUTPUTS.values(), *(f"schemas/{n}" for n in report_mod.SCHEMAS)])
+    assert Dataset.model_validate_json((tmp_path / "extracted/exercises.json").read_text()) == dataset
+    assert ConflictReport.model_validate_json((tmp_path / "reports/conflicts.json").read_text()) == conflicts
     assert "c-00000000bb" in (tmp_path / "reports/conflicts.md").read_text()
     assert "## split.run_together" in (tmp_path / "reports/corrections.md").read_text()
 

@@ -72,13 +72,9 @@ def test_tokenizer_splits_dosage_notation(text, tokens):
     assert [t.text for t in build_tokenizer_nlp()(text)] == tokens
 
 
-@pytest.mark.parametrize(
-    "text", [text for text, _ in UNCHANGED if "1990s" not in text and "a." not in text]
-)
+@pytest.mark.parametrize("text", [text for text, _ in UNCHANGED if "1990s" not in text and "a." not in text])
 def test_tokenizer_leaves_ordinary_words_as_spacy_does(text):
-    assert [t.text for t in build_tokenizer_nlp()(text)] == [
-        t.text for t in spacy.blank("en")(text)
-    ]
+    assert [t.text for t in build_tokenizer_nlp()(text)] == [t.text for t in spacy.blank("en")(text)]
 
 
 @pytest.mark.parametrize("text", ["Hold 20–30s, then 3x10 reps.", "x-ray in the 1990s"])

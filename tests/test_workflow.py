@@ -1,0 +1,196 @@
+"""End to end: golden fixture corpus, committed outputs, cache, bad input, atomic outputs."""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli, merge, workflow
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests/fixtures"
+
+OUTPUT_DIRS = ("extracted", "reports")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Relative path → bytes for every output file under ``folder`` (the cache excluded)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for d in (*OUTPUT_DIRS, "schemas")
+        for p in sorted((folder / d).rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_workflow_golden_fixture_corpus(tmp_path):
+    """The fixture corpus gives exactly the reviewed golden outputs (regenerate: make golden)."""
+    workflow.run_all(FIXTURES / "raw", tmp_path, use_cache=False)
+    got = {k: v for k, v in tree(tmp_path).items() if not k.startswith("schemas/")}
+    assert got == tree(ROOT / "tests/golden")
+
+
+def test_workflow_reproduces_committed_outputs(tmp_path):
+    """A rerun on raw/ reproduces extracted/, reports/ and schemas/ byte for byte."""
+    for keep in ("reports/resolutions.yaml", "extracted/exercises.json"):  # curator input, id history
+        if (ROOT / keep).exists():
+            (tmp_path / keep).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / keep, tmp_path / keep)
+    workflow.run_all(ROOT / "raw", tmp_path, use_cache=False)
+    assert tree(tmp_path) == tree(ROOT)
+
+
+def test_workflow_rerun_is_byte_identical(tmp_path):
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    workflow.run_all(FIXTURES / "raw", first)
+    workflow.run_all(FIXTURES / "raw", second)
+    assert tree(first) == tree(second)
+
+
+def test_workflow_cache_skips_unchanged_documents(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw", raw)
+    out = tmp_path / "out"
+    cold = workflow.run_all(raw, out)
+    n_docs = cold.documents
+    assert cold.cache_hits == 0
+
+    # Nothing changed: no spaCy work at all.
+    import spacy
+
+    def no_spacy(*args, **kwargs):
+        raise AssertionError("spaCy was used on a cached rerun")
+
+    monkeypatch.setattr(spacy, "blank", no_spacy)
+    monkeypatch.setattr("pipeline.extract.build_nlp", no_spacy)
+    warm = workflow.run_all(raw, out)
+    assert (warm.cache_hits, warm.cache_misses) == (3 * n_docs, 0)
+    monkeypatch.undo()
+
+    # One changed file: only its three stages rerun.
+    (raw / "recipe.txt").write_text("Bridge\n\nLie on your back, lift your hips and hold for 5 seconds.\n")
+    changed = workflow.run_all(raw, out)
+    assert (changed.cache_hits, changed.cache_misses) == (3 * (n_docs - 1), 3)
+
+
+def test_workflow_never_modifies_raw(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw", raw)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir()}
+    workflow.run_all(raw, tmp_path / "out")
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir()} == before
+
+
+BAD_FILES = {
+    "empty.txt": b"",
+    "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+    "windows.txt": "Bridge: hold 5 seconds \u2013 each side".encode("cp1252"),
+    "wide.txt": "Bridge: hold 5 seconds".encode("utf-16"),
+    "notes.docx": b"PK\x03\x04",
+}
+
+
+def test_cli_bad_files_fail_alone(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FIXTURES / "raw/clinic_handout.md", raw)
+    for name, data in BAD_FILES.items():
+        (raw / name).write_bytes(data)
+    code = cli.main(["extract", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("Error: ")]
+    assert sorted(errors) == [
+        "Error: raw/empty.txt: the file is empty. Remove it from the raw folder or add its text.",
+        "Error: raw/image.txt: the file is binary, not text. Export it as plain text, Markdown, HTML, SRT or VTT.",
+        "Error: raw/notes.docx: unknown file type '.docx'. Rename it to .txt, .md, .html, .srt or .vtt, "
+        "or move it out of the raw folder.",
+        "Error: raw/wide.txt: the file is UTF-16 encoded. Convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8 "
+        "'raw/wide.txt' > fixed.txt, and replace it.",
+        "Error: raw/windows.txt: the file is not valid UTF-8 (byte 23; it looks like Windows-1252). Convert it "
+        "to UTF-8, e.g. iconv -f CP1252 -t UTF-8 'raw/windows.txt' > fixed.txt, and replace it.",
+    ]
+    assert "5 file(s) failed" in err
+    dataset = (tmp_path / "out/extracted/exercises.json").read_text()
+    assert '"doc_id": "clinic_handout.md"' in dataset  # the good file was still processed
+    assert "empty.txt" not in dataset
+
+
+def test_cli_missing_raw_folder(tmp_path, capsys):
+    code = cli.main(["extract", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path)])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        f"Error: raw folder {tmp_path / 'nope'} does not exist. Pass --raw with a folder of documents.\n"
+    )
+
+
+def test_workflow_failed_run_leaves_outputs(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    workflow.run_all(FIXTURES / "raw", out)
+    before = tree(out)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("merge crashed")
+
+    monkeypatch.setattr(merge, "merge", broken)
+    with pytest.raises(RuntimeError):
+        workflow.run_all(FIXTURES / "raw", out)
+    assert tree(out) == before
+    assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_cli_malformed_resolutions_change_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    workflow.run_all(FIXTURES / "raw", out)
+    before = tree(out)
+    (out / "reports/resolutions.yaml").write_text("- conflict: c-0000000000\n  value: {min: 1, max\n")
+    code = cli.main(["extract", "--raw", str(FIXTURES / "raw"), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"Error: {out / 'reports/resolutions.yaml'}:")
+    after = tree(out)
+    after.pop("reports/resolutions.yaml")
+    assert after == before
+
+
+def test_workflow_resolution_survives_rerun_and_goes_stale(tmp_path):
+    """The curator's loop on real files: decide, rerun (applied), edit the source (stale)."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw", raw)
+    out = tmp_path / "out"
+    workflow.run_all(raw, out)
+    report = (out / "reports/conflicts.md").read_text()
+    snippet = report.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (out / "reports/resolutions.yaml").write_text(snippet)
+    conflict_id = snippet.split("conflict: ", 1)[1].split()[0]
+
+    workflow.run_all(raw, out)
+    conflicts = (out / "reports/conflicts.json").read_text()
+    assert f'"id": "{conflict_id}"' in conflicts
+    assert '"status": "resolved"' in conflicts
+
+    handout = raw / "clinic_handout.md"
+    handout.write_text(handout.read_text().replace("Hold for 30 seconds", "Hold for 45 seconds"))
+    workflow.run_all(raw, out)
+    assert '"status": "stale"' in (out / "reports/conflicts.json").read_text()
+    assert (out / "reports/resolutions.yaml").read_text() == snippet  # the decision is kept
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest", "normalize", "claims", "merge", "schemas"])
+def test_cli_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: python -m pipeline {command}")
+    assert len(out.splitlines()) > 4
+
+
+@pytest.mark.parametrize("stage, key", [("ingest", '"sections"'), ("normalize", '"edits"'), ("claims", '"claims"')])
+def test_cli_stage_commands_print_jsonl(stage, key, tmp_path, capsys):
+    code = cli.main([stage, "--raw", str(FIXTURES / "raw"), "--out", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert len(lines) == 4 and all(key in line for line in lines)
