@@ -480,7 +480,7 @@ def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
     >>> show("SETS", "2 sets of 10"), show("SETS", "3 x 8-12")
     ({'sets': (2, 2), 'reps': (10, 10)}, {'sets': (3, 3), 'reps': (8, 12)})
     >>> show("HOLD", "hold for half a minute"), show("HOLD", "2 x 30 seconds")
-    ({'hold_seconds': (30, 30)}, {'reps': (2, 2), 'hold_seconds': (30, 30)})
+    ({'hold_seconds': (30, 30)}, {'sets': (2, 2), 'hold_seconds': (30, 30)})
     >>> show("REPS", "x10"), show("REPS", "do 5 on each side"), show("HOLD", "for a count of five")
     ({'reps': (10, 10)}, {'reps': (5, 5)}, {'hold_seconds': (5, 5)})
     >>> show("HOLD", "hold for 10 hours"), show("REPS", "do 5000 reps"), show("HOLD", "hold 2.5 s")
@@ -504,7 +504,7 @@ def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
         elif amount.unit == "set":
             role = "sets"
         elif after in TIMES_SIGNS and following is not None and following.start == amount.end + 1:
-            role = "reps" if following.unit == "s" else "sets"
+            role = "sets"  # "3 x 10" and "3 x 30 s" are both N sets of M
         elif after in TIMES_SIGNS or before in TIMES_SIGNS:
             role = "reps"
         elif before in {"of", "to"} and amount.start >= 2 and tokens[amount.start - 2].text == "count":

@@ -436,9 +436,38 @@ _HEAD_NOUNS = re.compile(
 )
 
 
+_TOPIC_WORDS = {
+    "stretches",
+    "exercises",
+    "poses",
+    "moves",
+    "movements",
+    "routine",
+    "routines",
+    "workout",
+    "workouts",
+    "tips",
+    "relief",
+    "pain",
+    "program",
+    "programme",
+    "plan",
+    "guide",
+    "benefits",
+}
+
+
 def _looks_like_exercise(name: str) -> bool:
-    """A heading that reads as an exercise name ('Thoracic opener') rather than a topic."""
-    return bool(name) and len(name.split()) <= 6 and bool(_HEAD_NOUNS.search(name))
+    """A heading that reads as an exercise name ('Thoracic opener') rather than a topic
+    ('6 Gentle Stretches for Sciatica Relief', 'Warm-up moves').
+
+    >>> _looks_like_exercise("Thoracic opener"), _looks_like_exercise("6 Gentle Stretches for Sciatica Relief")
+    (True, False)
+    """
+    words = name.lower().split()
+    if not words or len(words) > 6 or words[0][0].isdigit() or _TOPIC_WORDS.intersection(words):
+        return False
+    return bool(_HEAD_NOUNS.search(name))
 
 
 # --------------------------------------------------------------------------- values

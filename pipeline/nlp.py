@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from itertools import product
 
 import spacy
 from spacy.language import Language
@@ -11,8 +12,6 @@ from spacy.matcher import Matcher
 from . import resources, tokenizer
 
 EXERCISE_KEY = "exercises"
-_HYPHEN = {"ORTH": {"IN": ["-", "–", "‐"]}, "OP": "?"}
-_APOSTROPHE_S = {"LOWER": {"IN": ["'s", "’s", "s"]}}
 
 
 def plural(word: str) -> str:
@@ -28,30 +27,39 @@ def plural(word: str) -> str:
     return word + "s"
 
 
-def alias_pattern(nlp: Language, alias: str) -> list[dict]:
-    """A token pattern for one alias: case-insensitive, optional hyphens, plural last word."""
-    words = [t.lower_ for t in nlp.make_doc(alias) if t.text not in {"-", "–", "‐"}]
-    pattern: list[dict] = []
-    for i, word in enumerate(words):
-        if i:
-            pattern.append(dict(_HYPHEN))
-        if word in {"'s", "’s"}:
-            pattern.append(dict(_APOSTROPHE_S))
-        elif word == "and":
-            pattern.append({"LOWER": {"IN": ["and", "&", "n", "'n'"]}})
-        elif i == len(words) - 1 and word.isalpha() and len(word) > 2:
-            pattern.append({"LOWER": {"IN": sorted({word, plural(word)})}})
-        else:
-            pattern.append({"LOWER": word})
-    return pattern
+def alias_variants(alias: str, max_joins: int = 4) -> list[str]:
+    """Spellings of one alias that writers use: words joined by spaces or hyphens, the last
+    word plural, 'and' as '&', a typographic apostrophe.
+
+    >>> alias_variants("cat and cow")[:4]
+    ['cat and cow', 'cat & cow', 'cat and-cow', 'cat-and cow']
+    >>> "child’s-poses" in alias_variants("child's pose")
+    True
+    """
+    words = alias.replace("-", " ").split()
+    heads = [words[-1]]
+    if words[-1].isalpha() and len(words[-1]) > 2:
+        heads.append(plural(words[-1]))
+    joins = [[" ", "-"] if i < max_joins else [" "] for i in range(len(words) - 1)]
+    out: list[str] = []
+    for head in heads:
+        body = [*words[:-1], head]
+        for seps in product(*joins):
+            text = body[0] + "".join(sep + w for sep, w in zip(seps, body[1:], strict=True))
+            out.append(text)
+            if " and " in text:
+                out.append(text.replace(" and ", " & "))
+            if "'" in text:
+                out.append(text.replace("'", "’"))
+    return list(dict.fromkeys(out))
 
 
-def exercise_patterns(nlp: Language) -> list[dict]:
-    """SpanRuler patterns for every lexicon name and alias; the pattern id is the exercise id."""
+def exercise_patterns() -> list[dict]:
+    """SpanRuler phrase patterns for every lexicon name and alias; the id is the exercise id."""
     out = []
     for entry in resources.exercises():
         for alias in sorted({entry.name.lower(), *entry.aliases}):
-            out.append({"label": "EXERCISE", "pattern": alias_pattern(nlp, alias), "id": entry.id})
+            out.extend({"label": "EXERCISE", "pattern": v, "id": entry.id} for v in alias_variants(alias))
     return out
 
 
@@ -66,11 +74,12 @@ def build_nlp() -> Language:
         name="exercise_ruler",
         config={
             "spans_key": EXERCISE_KEY,
+            "phrase_matcher_attr": "LOWER",
             "validate": True,
             "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
         },
     )
-    ruler.add_patterns(exercise_patterns(nlp))
+    ruler.add_patterns(exercise_patterns())
     return nlp
 
 
