@@ -16,9 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from . import alignment, dosage, resources
@@ -37,7 +35,7 @@ from .models import (
     Section,
     Unnamed,
 )
-from .nlp import EXERCISE_KEY, build_nlp, cue_matcher
+from .nlp import EXERCISE_KEY, build_nlp, cue_matcher, pattern_matcher
 
 # Inference: the best exercise needs this many distinct cue rules and this lead over the next.
 INFER_MIN_CUES = 2
@@ -51,77 +49,16 @@ POSITION_WEIGHT = 0.5
 EXERCISE_DENSITY = 0.03
 # A sentence naming this many different exercises is an overview, not an introduction.
 OVERVIEW_SIZE = 3
-_GENERIC_HEADING_WORDS = {
-    "exercise",
-    "exercises",
-    "stretch",
-    "stretches",
-    "stretching",
-    "pose",
-    "poses",
-    "movement",
-    "movements",
-    "technique",
-    "techniques",
-    "position",
-    "for",
-    "back",
-    "pain",
-    "relief",
-    "the",
-    "a",
-    "an",
-    "to",
-    "perform",
-    "how",
-    "do",
-    "lower",
-    "upper",
-    "your",
-    "and",
-    "of",
-    "with",
-    "step",
-    "steps",
-    "part",
-    "number",
-    "no",
-    "instructions",
-    "this",
-    "that",
-    "one",
-    "routine",
-    "workout",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "next",
-    "last",
-    "final",
-    "see",
-    "photo",
-    "picture",
-    "fig",
-    "figure",
-}
+# Words that say nothing about which exercise a heading names ("1. stretch:", "Exercise 3").
+_GENERIC_HEADING_WORDS = frozenset(
+    """
+    exercise exercises stretch stretches stretching pose poses movement movements technique
+    techniques position for back pain relief the a an to perform how do lower upper your and of
+    with step steps part number no instructions this that one routine workout two three four
+    five six seven eight nine ten eleven twelve first second third fourth fifth sixth seventh
+    eighth ninth tenth next last final see photo picture fig figure
+    """.split()
+)
 
 
 @dataclass
@@ -159,21 +96,13 @@ class Context:
 # --------------------------------------------------------------------------- mentions
 
 
-@cache
-def _context_matcher() -> Matcher:
-    matcher = Matcher(build_nlp().vocab, validate=True)
-    for entry in resources.patterns("mention_context"):
-        matcher.add(entry.label, [entry.pattern])
-    return matcher
-
-
 def reference_mentions(sdoc: Doc, mentions: Sequence[Span]) -> set[int]:
     """Start tokens of mentions that introduce nothing: a comparison or reference ("the same as
     the bridge"), or a name whose first word belongs to the phrase before it ("to one side bend
     that knee" is not a side bend)."""
     labels = sdoc.vocab.strings
     refs_end, splits = set(), set()
-    for match_id, _start, end in _context_matcher()(sdoc):
+    for match_id, _start, end in pattern_matcher("mention_context")(sdoc):
         if labels[match_id] == "SPLIT":
             splits.add(end - 1)
         else:
@@ -226,15 +155,6 @@ def is_lead(sdoc: Doc, mention: Span, start: int) -> bool:
 # --------------------------------------------------------------------------- inference
 
 
-@cache
-def _position_matcher() -> Matcher:
-    """Matcher over starting-position phrases; the match id is the lexicon position."""
-    matcher = Matcher(build_nlp().vocab, validate=True)
-    for entry in resources.patterns("positions"):
-        matcher.add(entry.label, [entry.pattern])
-    return matcher
-
-
 def infer_exercise(
     sdoc: Doc, start: int, end: int, exclude: Sequence[Span] = (), *, min_cues: int = INFER_MIN_CUES
 ) -> tuple[str | None, list[tuple[int, int, str]]]:
@@ -262,7 +182,7 @@ def infer_exercise(
     if not rules:
         return None, []
     # The starting position the text describes breaks ties between similar movements.
-    positions = {sdoc.vocab.strings[mid] for mid, _, _ in _position_matcher()(span)}
+    positions = {sdoc.vocab.strings[mid] for mid, _, _ in pattern_matcher("positions")(span)}
     index = resources.exercise_index()
 
     def score(ex_id: str) -> float:
@@ -317,6 +237,11 @@ def _heading_like(text: str, sec: Section) -> bool:
     """A heading, or a list item short enough to be one ('1. Bridge pose:')."""
     body = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*+•‣◦·▪])\s+", "", text)
     return sec.kind == "heading" or (sec.kind == "item" and len(body) <= 90 and not re.search(r"[.!?]\s+\S", body))
+
+
+def _states_values(dosages: Sequence[Dosage], start: int, end: int) -> bool:
+    """True when ``[start, end)`` states a value of its own (guidance for every exercise aside)."""
+    return any(start <= d.start < end and not d.generic for d in dosages)
 
 
 def build_segments(
@@ -405,8 +330,8 @@ def build_segments(
         elif named:
             current().mentions.extend(m for m in named if m.id_ == current().exercise_id)
         elif not scoped and (transcript or current().how in ("none", "inferred", "overview")):
-            has_values = any(sec.start <= d.start < sec.end and not d.generic for d in dosages)
-            inferred, cues = infer_exercise(sdoc, sec.start, sec.end, min_cues=1 if has_values else INFER_MIN_CUES)
+            min_cues = 1 if _states_values(dosages, sec.start, sec.end) else INFER_MIN_CUES
+            inferred, cues = infer_exercise(sdoc, sec.start, sec.end, min_cues=min_cues)
             if inferred and inferred != current().exercise_id:
                 start(Segment(start=sec.start, exercise_id=inferred, how="inferred", cue_spans=cues))
     # Unnamed headings: infer from their description.
@@ -414,7 +339,7 @@ def build_segments(
         end = segments[i + 1].start if i + 1 < len(segments) else len(text)
         seg.section_end = end
         if seg.how == "unnamed" and seg.exercise_id is None:
-            has_values = any(seg.start <= d.start < end and not d.generic for d in dosages)
+            has_values = _states_values(dosages, seg.start, end)
             inferred, cues = infer_exercise(
                 sdoc, seg.start, end, exclude=mentions, min_cues=1 if has_values else INFER_MIN_CUES
             )

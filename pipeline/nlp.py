@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 
 from . import resources, tokenizer
+from .errors import data_error
 
 EXERCISE_KEY = "exercises"
 
@@ -84,15 +85,26 @@ def build_nlp() -> Language:
 
 
 @cache
+def pattern_matcher(name: str, key: str = "label") -> Matcher:
+    """A Matcher over ``patterns/<name>.jsonl`` on the pipeline's vocab.
+
+    Each match id is the pattern's ``label``, its ``id``, or with ``key="rule"`` ``"<id>#<line>"``
+    (unique per pattern, for counting distinct rules).
+    """
+    matcher = Matcher(build_nlp().vocab, validate=True)
+    for i, entry in enumerate(resources.patterns(name)):
+        match_id = {"label": entry.label, "id": entry.id, "rule": f"{entry.id}#{i}"}[key]
+        matcher.add(match_id, [entry.pattern])
+    return matcher
+
+
+@cache
 def cue_matcher() -> Matcher:
-    """Matcher over description cues (``patterns/exercise_cues.jsonl``); match id = exercise id."""
-    nlp = build_nlp()
-    matcher = Matcher(nlp.vocab, validate=True)
+    """Matcher over description cues (``patterns/exercise_cues.jsonl``); match id '<exercise id>#n'."""
     known = resources.exercise_index()
     for i, entry in enumerate(resources.patterns("exercise_cues")):
         if entry.id not in known:
-            from .errors import data_error
-
-            raise data_error("pipeline/patterns/exercise_cues.jsonl", i + 1, f"unknown exercise id {entry.id!r}")
-        matcher.add(f"{entry.id}#{i}", [entry.pattern])
-    return matcher
+            raise data_error(
+                "pipeline/patterns/exercise_cues.jsonl", None, f"pattern {i + 1}: unknown exercise id {entry.id!r}"
+            )
+    return pattern_matcher("exercise_cues", key="rule")
