@@ -234,9 +234,12 @@ def _sections_in_repaired_text(doc: Document, pieces: Sequence[Piece]) -> list[S
 
 
 def _heading_like(text: str, sec: Section) -> bool:
-    """A heading, or a list item short enough to be one ('1. Bridge pose:')."""
-    body = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*+•‣◦·▪])\s+", "", text)
-    return sec.kind == "heading" or (sec.kind == "item" and len(body) <= 90 and not re.search(r"[.!?]\s+\S", body))
+    """A heading, or a list item that reads as one ('1. Bridge pose:', '- Cat-cow x10'), not a
+    step of instructions ('- Lie on your back with both knees bent.')."""
+    if sec.kind == "heading":
+        return True
+    body = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*+•‣◦·▪])\s+", "", text).strip()
+    return sec.kind == "item" and len(body) <= 90 and not re.search(r"[.!?](?:\s+\S|[\"')\]]*$)", body)
 
 
 def _states_values(dosages: Sequence[Dosage], start: int, end: int) -> bool:

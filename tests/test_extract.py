@@ -110,6 +110,19 @@ CASES = [
         },
     ),
     (
+        "instruction bullets under a heading stay with its exercise",
+        "## Sphinx\n\n- Lie on your stomach and prop yourself on your elbows.\n- Keep your hips down.\n"
+        "- Hold for 45 seconds.\n- Do it 3 times.\n\n"
+        "## Superman\n\n- Lie face down.\n- Lift your arms and legs. Repeat 10 times.\n",
+        {
+            ("sphinx", "exercise", None),
+            ("sphinx", "hold_seconds", (45, 45)),
+            ("sphinx", "reps", (3, 3)),
+            ("superman", "exercise", None),
+            ("superman", "reps", (10, 10)),
+        },
+    ),
+    (
         "single and double knee to chest stay apart",
         "## Knee to chest\n\nLie on your back and pull one knee to your chest for 20 seconds.\n\n"
         "## Double knee to chest\n\nPull both knees to your chest together for 30 seconds.\n",
