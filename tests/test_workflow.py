@@ -194,3 +194,34 @@ def test_cli_stage_commands_print_jsonl(stage, key, tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert code == 0
     assert len(lines) == 4 and all(key in line for line in lines)
+
+
+def test_workflow_committed_dataset_honours_the_contract():
+    """What downstream apps rely on, checked on the committed extracted/exercises.json."""
+    import json
+    import re
+
+    data = json.loads((ROOT / "extracted/exercises.json").read_text(encoding="utf-8"))
+    texts = {}
+    for source in data["sources"]:
+        raw = (ROOT / source["path"]).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == source["sha256"]
+        assert source["kind"] in ("transcript", "article")
+        texts[source["doc_id"]] = raw.decode("utf-8")
+    ids = [e["id"] for e in data["exercises"]]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    quotes = 0
+    for exercise in data["exercises"]:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", exercise["id"])
+        for key in ("hold_seconds", "reps", "sets", "per_side", "claims", "aliases", "name"):
+            assert key in exercise
+        for claim in exercise["claims"]:
+            for key in ("doc_id", "name_as_written", "hold_seconds", "reps", "sets", "per_side", "evidence"):
+                assert key in claim
+            for ev in claim["evidence"]:
+                assert texts[claim["doc_id"]][ev["start"] : ev["end"]] == ev["quote"]
+                quotes += 1
+    assert quotes > 100
+    corrections = json.loads((ROOT / "reports/corrections.json").read_text(encoding="utf-8"))
+    for c in corrections["corrections"]:
+        assert texts[c["doc_id"]][c["start"] : c["end"]] == c["before"]
