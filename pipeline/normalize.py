@@ -570,38 +570,29 @@ def split_digits(text: str, vocab: Vocabulary | None = None) -> list[Edit]:
     """
     words = vocab.words if vocab else frozenset()
     edits: list[Edit] = []
-    for m in _WORD_DIGITS.finditer(text):
-        word = m.group(1)
-        if not word.islower() or (len(word) < 3 and word not in SHORT_WORDS):
-            continue
-        if zipf(word) >= SPLIT_PART_MIN_ZIPF or word in words:
-            edits.append(
-                _edit(
-                    text,
-                    m.start(),
-                    m.end(),
-                    f"{word} {m.group(2)}",
-                    "split.digits",
-                    DIGIT_SPLIT_SCORE,
-                    "number glued to the word before it",
+    # (pattern, group holding the word, where the word stands relative to the number)
+    for pattern, group, side in ((_WORD_DIGITS, 1, "before"), (_DIGITS_WORD, 2, "after")):
+        for m in pattern.finditer(text):
+            word = m.group(group)
+            if not word.islower():
+                continue
+            if side == "before" and len(word) < 3 and word not in SHORT_WORDS:
+                continue
+            if side == "after" and (word in UNIT_SUFFIXES or len(word) < 3):  # "30s", "10x" stay
+                continue
+            if zipf(word) >= SPLIT_PART_MIN_ZIPF or word in words:
+                reason = f"number glued to the word {side} it"
+                edits.append(
+                    _edit(
+                        text,
+                        m.start(),
+                        m.end(),
+                        f"{m.group(1)} {m.group(2)}",
+                        "split.digits",
+                        DIGIT_SPLIT_SCORE,
+                        reason,
+                    )
                 )
-            )
-    for m in _DIGITS_WORD.finditer(text):
-        word = m.group(2)
-        if not word.islower() or word in UNIT_SUFFIXES or len(word) < 3:
-            continue
-        if zipf(word) >= SPLIT_PART_MIN_ZIPF or word in words:
-            edits.append(
-                _edit(
-                    text,
-                    m.start(),
-                    m.end(),
-                    f"{m.group(1)} {word}",
-                    "split.digits",
-                    DIGIT_SPLIT_SCORE,
-                    "number glued to the word after it",
-                )
-            )
     return sorted(edits, key=lambda e: e.start)
 
 
