@@ -47,6 +47,8 @@ POSITION_WEIGHT = 0.5
 # it a document yields no exercise (meeting notes with "bridge line" and "crunch time"). Measured:
 # exercise documents 0.058-0.147, recipes, running plans, notes and reviews 0.000-0.013.
 EXERCISE_DENSITY = 0.03
+# Or a text is exercise instructions when it names this many exercises by multi-word names.
+SPECIFIC_NAMES = 2
 # A sentence naming this many different exercises is an overview, not an introduction.
 OVERVIEW_SIZE = 3
 # Words that say nothing about which exercise a heading names ("1. stretch:", "Exercise 3").
@@ -410,11 +412,16 @@ def _dosage_value(d: Dosage) -> Range | bool | Frequency | None:
     return d.value
 
 
-def is_exercise_text(sdoc: Doc) -> bool:
-    """Enough body-part words for the text to be exercise instructions."""
+def is_exercise_text(sdoc: Doc, mentions: Sequence[Span] = (), dosages: Sequence[Dosage] = ()) -> bool:
+    """Exercise instructions: enough body-part words, or a terse list that names at least
+    ``SPECIFIC_NAMES`` different exercises by multi-word names ("Glute bridge: 3 x 15") and
+    states a dosage. Single words ("plank flooring", "crunch time") never count for the list."""
     body = resources.domain_terms()["body_parts"]
     words = [t.lower_ for t in sdoc if t.is_alpha]
-    return bool(words) and sum(w in body for w in words) / len(words) >= EXERCISE_DENSITY
+    if words and sum(w in body for w in words) / len(words) >= EXERCISE_DENSITY:
+        return True
+    specific = {m.id_ for m in mentions if sum(t.is_alpha for t in m) >= 2}
+    return len(specific) >= SPECIFIC_NAMES and any(not d.generic for d in dosages)
 
 
 def _claim_for(
@@ -494,12 +501,12 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
     _, pieces = alignment.apply(doc.text, [(e.start, e.end, e.after) for e in ndoc.edits])
     sdoc = nlp(ndoc.text)
     ctx = Context(doc=doc, sdoc=sdoc, pieces=pieces)
-    if not is_exercise_text(sdoc):
-        return DocumentResult(doc_id=doc.doc_id, claims=[], unnamed=[])
     mentions = sorted(sdoc.spans[EXERCISE_KEY], key=lambda s: s.start)
+    found = dosage.find(sdoc)
+    if not is_exercise_text(sdoc, mentions, found):
+        return DocumentResult(doc_id=doc.doc_id, claims=[], unnamed=[])
     refs = reference_mentions(sdoc, mentions)
     secs = _sections_in_repaired_text(doc, pieces)
-    found = dosage.find(sdoc)
     segments = build_segments(ctx, secs, mentions, refs, found)
     starts = [s.start for s in segments]
     generic = [d for d in found if d.generic]

@@ -123,6 +123,21 @@ CASES = [
         },
     ),
     (
+        "a terse list of specific names is exercise text even without body words",
+        "**Bird dog:** 8 reps per side.\n\n**Glute bridge:** 3 sets of 15.\n\n**Dead bug** - 2 x 10.\n",
+        {
+            ("bird-dog", "exercise", None),
+            ("bird-dog", "reps", (8, 8)),
+            ("bird-dog", "per_side", True),
+            ("bridge", "exercise", None),
+            ("bridge", "sets", (3, 3)),
+            ("bridge", "reps", (15, 15)),
+            ("dead-bug", "exercise", None),
+            ("dead-bug", "sets", (2, 2)),
+            ("dead-bug", "reps", (10, 10)),
+        },
+    ),
+    (
         "single and double knee to chest stay apart",
         "## Knee to chest\n\nLie on your back and pull one knee to your chest for 20 seconds.\n\n"
         "## Double knee to chest\n\nPull both knees to your chest together for 30 seconds.\n",
@@ -151,6 +166,8 @@ def test_extract_attaches_values(label, text, expected):
         "Meeting notes: hold the badge against the reader for 2 seconds. We have 2 sets of keys. "
         "Run 5 minutes, walk 1 minute, repeat 6 times, 3 times a week.",
         "The squat team held the lead for 30 seconds before the bridge collapsed in the second half.",
+        "Council news: a lost bird dog was found near the bridge after 2 days. It is crunch time for the "
+        "plank road repairs, which take 3 sets of crews working 10 hours.",
     ],
 )
 def test_extract_non_exercise_text_yields_nothing(text):
