@@ -561,9 +561,10 @@ def sections(text: str, kind: Kind) -> list[Section]:
 # --------------------------------------------------------------------------- kind and title
 
 _SPEECH = re.compile(
-    r"\b(?:i'm going to show you|i am going to show you|hey (?:everybody|everyone|guys)|let's get started|"
-    r"let us get started|you're going to|you are going to|we're going to|so now|alright|okay so|"
-    r"thanks for watching|subscribe|in this video|be safe)\b",
+    r"\b(?:i['’]m going to show you|i am going to show you|hey (?:everybody|everyone|guys)|let['’]s get started|"
+    r"let us get started|you['’]re going to|you are going to|we['’]re going to|so now|alright|okay so|"
+    r"thanks for watching|subscribe|in this video|be safe|we['’]re doing|we['’]ll do|we['’]ll|let['’]s|gonna|"
+    r"go ahead and|first up|all right|alright so|okay now|here we go)\b",
     re.I,
 )
 

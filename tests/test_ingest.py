@@ -159,6 +159,12 @@ def test_ingest_spoken_cues_split_transcripts():
             "transcript",
         ),
         ("The bridge strengthens the glutes. It is done lying down.", "article"),
+        (
+            "alright so first up we’re doing a bridge so lie on your back and we’ll do twelve of those "
+            "okay now roll onto your side and let’s go",
+            "transcript",
+        ),
+        ("Let’s consider a few options. You’ll feel the stretch in your hip.", "article"),
     ],
 )
 def test_ingest_detects_kind(text, kind):
