@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .jsonl import atomic_write
+from .report import write_text
 
 M = TypeVar("M", bound=BaseModel)
 _PACKAGE = Path(__file__).resolve().parent
@@ -60,4 +60,4 @@ class StageCache:
 
     def put(self, stage: str, k: str, record: BaseModel) -> None:
         if self.root is not None:
-            atomic_write(self.root / stage / f"{k}.json", record.model_dump_json())
+            write_text(self.root / stage / f"{k}.json", record.model_dump_json())

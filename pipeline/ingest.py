@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import alignment
-from .errors import InputError, input_error
+from .errors import input_error
 from .models import Document, Kind, Section, SourceMeta
 from .resources import read_text
 
@@ -707,17 +707,3 @@ def ingest_file(file: RawFile) -> Document:
     except OSError as err:
         raise input_error(file.rel_path, f"cannot be read ({err.strerror})", "Check its permissions") from None
     return build_document(data, doc_id=file.doc_id, path=file.rel_path, meta=read_meta(file.path))
-
-
-def run(raw_dir: Path, out_path: Path, *, root: Path) -> tuple[list[Document], list[InputError]]:
-    """Ingest every file in ``raw_dir``; write Documents as JSONL to ``out_path``."""
-    docs, errors = [], []
-    for f in discover(raw_dir, root):
-        try:
-            docs.append(ingest_file(f))
-        except InputError as err:
-            errors.append(err)
-    from .jsonl import write_records
-
-    write_records(out_path, docs)
-    return docs, errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Callable
@@ -83,7 +84,8 @@ def process_documents(
         except InputError as err:
             errors.append(err)
             continue
-        k_ingest = cache_mod.key("ingest", f.doc_id, f.rel_path, _sha(data), meta.model_dump_json())
+        digest = hashlib.sha256(data).hexdigest()
+        k_ingest = cache_mod.key("ingest", f.doc_id, f.rel_path, digest, meta.model_dump_json())
         doc = store.get("ingest", k_ingest, Document)
         if doc is None:
             try:
@@ -110,12 +112,6 @@ def process_documents(
             store.put("extract", k_extract, run.result)
     progress(f"documents: {len(runs)} processed, {len(errors)} failed")
     return runs, errors
-
-
-def _sha(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def corrections(runs: list[DocumentRun]) -> CorrectionReport:
