@@ -69,7 +69,7 @@ class Segment:
 
     start: int
     exercise_id: str | None = None
-    how: str = "none"  # heading | item | mention | inferred | unnamed | overview | none
+    how: str = "none"  # heading | item | lead | mention | inferred | unnamed | overview | none
     level: int = 99
     mentions: list[Span] = field(default_factory=list)
     heading: str | None = None
@@ -427,7 +427,6 @@ def is_exercise_text(sdoc: Doc, mentions: Sequence[Span] = (), dosages: Sequence
 def _claim_for(
     ctx: Context, key: str, segs: list[Segment], dosages: list[Dosage], generic: list[Dosage]
 ) -> tuple[str | None, Claim]:
-    text = ctx.sdoc.text
     first = segs[0]
     mentions = [m for s in segs for m in s.mentions]
     evidence: list[Evidence] = []
@@ -446,7 +445,6 @@ def _claim_for(
         for s, e, rule in first.cue_spans[:3]:
             evidence.append(ctx.evidence(s, e, "name", f"infer:{rule.split('#')[0]}"))
         mapping, score = "inferred", 100.0 * min(1.0, len({r for *_, r in first.cue_spans}) / 4)
-    del text
     values: dict[str, object] = {"hold_seconds": None, "reps": None, "sets": None, "per_side": None, "frequency": None}
     scopes: dict[str, str] = {}
     alternatives: list[AlternativeValue] = []
@@ -521,7 +519,7 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
     for i, seg in enumerate(segments):
         if seg.how == "overview":
             for m in seg.mentions:
-                groups[m.id_]
+                groups.setdefault(m.id_, [])  # a claim even when only the overview names it
         key = seg.exercise_id or (f"new:{seg.new_name.lower()}" if seg.new_name else None)
         if key:
             groups[key].append(i)

@@ -331,11 +331,6 @@ class NameIndex:
         return NameMatch(None, "unmatched", score)
 
 
-def map_name(name: str, lexicon: Sequence[LexiconEntry] | None = None) -> NameMatch:
-    """Map one written name to a lexicon id (convenience wrapper around ``NameIndex``)."""
-    return NameIndex(resources.exercises() if lexicon is None else lexicon).match(name)
-
-
 # --------------------------------------------------------------------------- source families
 
 _CONTRACTIONS = [
@@ -372,13 +367,6 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> frozenset[tuple[str, ...]]:
     """The set of word ``size``-grams of a text (line breaks and punctuation do not matter)."""
     words = text_words(text)
     return frozenset(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
-
-
-def containment(a: frozenset, b: frozenset) -> float:
-    """Share of the smaller shingle set found in the other, in [0, 1]."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
 
 
 def families(documents: Sequence[Document]) -> dict[str, str]:
