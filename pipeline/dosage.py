@@ -351,6 +351,8 @@ def value_at(tokens: Sequence[Tok], i: int) -> tuple[float, int] | None:
     ((25.0, 3), None)
     """
     n = len(tokens)
+    if not 0 <= i < n:
+        return None
     text = tokens[i].text
     value: float
     if text == "half" and i + 1 < n and tokens[i + 1].text in {"a", "an"}:

@@ -410,6 +410,10 @@ NEGATIVE = [
         [("hold_seconds", 10, 10), ("reps", 5, 5)],
     ),
     ("Hold for 2 seconds at the top and lower for 3 seconds.", [("hold_seconds", 2, 2)]),
+    # A range left open at the very end of the text (the next number was cut off).
+    ("hold for 30 seconds or", [("hold_seconds", 30, 30)]),
+    ("hold for 30 seconds to", [("hold_seconds", 30, 30)]),
+    ("Hold it 20 s -", [("hold_seconds", 20, 20)]),
 ]
 
 TABLE = HOLD + REPS + SETS + SIDE + FREQUENCY + NEGATIVE
