@@ -1,5 +1,10 @@
 """``make eval``: precision and recall per field against hand-made gold files.
 
+Besides the team's own corpora, ``make eval`` scores ``../shared/corpus/real/`` (real documents of
+the whole field, third-party text kept outside the repository) with the project's judging scorer,
+``../shared/tools/score.py``: the pipeline runs on it uncached into a temporary folder and the
+scorer's figures (detection, values, per_side, repairs) are printed as it prints them.
+
 Gold format (``tests/corpus/*/gold.json``): ``{"documents": {file: {"exercises": [{"exercise",
 "hold_seconds", "reps", "sets", "per_side"}]}}}``. An exercise is right when the document and
 the canonical id match; a value is right when document, exercise and value all match.
@@ -9,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +30,11 @@ CORPORA = {
     # Written blind to the rules, after tuning on dev: the honest measure of generalization.
     "holdout": (paths.ROOT / "tests/corpus/holdout/raw", paths.ROOT / "tests/corpus/holdout/gold.json"),
 }
+
+
+SHARED = paths.ROOT.parent / "shared"
+REAL = SHARED / "corpus" / "real"
+SCORER = SHARED / "tools" / "score.py"
 
 
 @dataclass(frozen=True)
@@ -86,12 +98,33 @@ def evaluate(raw_dir: Path, gold_path: Path) -> tuple[dict[str, Score], dict[str
     return score(pred, gold), pred, gold
 
 
+def score_real(*, verbose: bool = False, raw_dir: Path = REAL / "raw", gold: Path = REAL / "gold.score.json") -> str:
+    """Run the pipeline on the real corpus (no cache) and return the judging scorer's output."""
+    from .workflow import run_all
+
+    if not (raw_dir.is_dir() and gold.is_file() and SCORER.is_file()):
+        return f"real: skipped ({REAL} or {SCORER} not found beside the repository)"
+    with tempfile.TemporaryDirectory(prefix="eval-real-") as tmp:
+        out = Path(tmp)
+        run_all(raw_dir, out, use_cache=False)
+        cmd = [sys.executable, str(SCORER), "--out", str(out), "--gold", str(gold), "--raw", str(raw_dir)]
+        cmd += ["--label", "real", *(["-v"] if verbose else [])]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    return (done.stdout + done.stderr).rstrip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("corpora", nargs="*", default=list(CORPORA), help="seeds, dev, holdout (default: all)")
+    parser.add_argument(
+        "corpora", nargs="*", default=[*CORPORA, "real"], help="seeds, dev, holdout, real (default: all)"
+    )
     parser.add_argument("--diff", action="store_true", help="list missed and spurious facts")
     args = parser.parse_args(argv)
     for name in args.corpora:
+        if name == "real":
+            print(f"\nreal: {REAL} (scored with {SCORER.name})")
+            print(score_real(verbose=args.diff))
+            continue
         raw_dir, gold_path = CORPORA[name]
         scores, pred, gold = evaluate(raw_dir, gold_path)
         print(f"\n{name}: {raw_dir.relative_to(paths.ROOT)}")
