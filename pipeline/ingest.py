@@ -1,24 +1,26 @@
 """Ingest: raw files → ``Document`` records (decoded text, clean view, sections, kind).
 
-The clean view (``Document.text``) is the raw text with markup removed and caption line breaks
-unwrapped; every change is a replacement recorded in ``Document.alignment`` so that any span of
-the clean view maps back to the raw text.
+The clean view (``Document.text``) is built in three derivations, each a list of replacements:
+the format view (``markup``: captions, HTML, Markdown, timestamps out), tables and glued field
+labels, then the layout's joins where a sentence continues over a line break (``layout``). The
+three are chained into ``Document.alignment``, so any span of the clean view maps back to the
+raw text. Sections come from the layout of each line; the kind (transcript or article) is
+metadata and switches nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import alignment
+from . import alignment, layout, markup
 from .errors import input_error
+from .markup import Replacement, lines, merge_touching
 from .models import Document, Kind, Section, SourceMeta
 from .resources import read_text
 
@@ -34,8 +36,6 @@ FORMATS = {
     ".vtt": "vtt",
 }
 META_SUFFIX = ".meta.json"
-
-Replacement = tuple[int, int, str]
 
 
 # --------------------------------------------------------------------------- decoding
@@ -84,210 +84,8 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-# --------------------------------------------------------------------------- clean views
+# --------------------------------------------------------------------------- captions
 
-_LINE = re.compile(r"[^\n]*(?:\n|$)")
-
-
-def _lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of every line, end excluding the newline and a trailing carriage return."""
-    for m in _LINE.finditer(text):
-        if m.start() == len(text):
-            break
-        end = m.end() - (1 if m.group().endswith("\n") else 0)
-        if end > m.start() and text[end - 1] == "\r":
-            end -= 1
-        yield m.start(), end
-
-
-_LIST_MARK = re.compile(r"^\s*(?:[-*+•‣◦·▪]|\d{1,2}[.)])\s+")
-_HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
-_END_PUNCT = re.compile(r"[.!?;,]['\")\]]*\s*$")
-
-
-def _is_title_like(line: str) -> bool:
-    """A short line without closing punctuation, most words capitalised (a title)."""
-    words = re.findall(r"[A-Za-z][\w'’]*", line)
-    if not words or len(line) > 90 or _END_PUNCT.search(line):
-        return False
-    small = {"a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "or", "at", "by"}
-    big = [w for w in words if w.lower() not in small]
-    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.7
-
-
-def _is_heading_line(line: str) -> bool:
-    """A line standing alone that reads as a heading: a title, a short label, or 'Label:'."""
-    stripped = line.strip()
-    if stripped.endswith(":") and len(stripped) <= 90:
-        return True
-    words = stripped.split()
-    short_label = len(stripped) <= 60 and len(words) <= 8 and stripped[0].isupper() and not _END_PUNCT.search(stripped)
-    return short_label or _is_title_like(stripped)
-
-
-def caption_layout(text: str) -> bool:
-    """True when the text is caption lines: many short lines, most ending mid-sentence."""
-    lines = [text[s:e].strip() for s, e in _lines(text)]
-    lines = [ln for ln in lines if ln]
-    if lines and _is_title_like(lines[0]):
-        lines = lines[1:]
-    if len(lines) < 8:
-        return False
-    short = sum(len(ln) <= 60 for ln in lines) / len(lines)
-    open_ended = sum(not _END_PUNCT.search(ln) for ln in lines) / len(lines)
-    return short >= 0.8 and open_ended >= 0.5
-
-
-def unwrap_captions(text: str) -> list[Replacement]:
-    """Join caption lines into running text; a title-like first line stays on its own.
-
-    >>> t = "Title Line\\n\\nso you lie\\n\\non your back\\n"
-    >>> alignment.apply(t, unwrap_captions(t))[0]
-    'Title Line\\n\\nso you lie on your back\\n'
-    """
-    spans = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
-    out: list[Replacement] = []
-    for i, ((_, e1), (s2, _)) in enumerate(zip(spans, spans[1:], strict=False)):
-        if i == 0 and _is_title_like(text[spans[0][0] : e1]):
-            continue
-        out.append((e1, s2, " "))
-    return out
-
-
-def unwrap_soft_breaks(text: str) -> list[Replacement]:
-    """Join hard-wrapped lines of one paragraph (a single newline inside running text).
-
-    >>> t = "A long line of running text that was wrapped by an editor at\\nsome column.\\n"
-    >>> alignment.apply(t, unwrap_soft_breaks(t))[0]
-    'A long line of running text that was wrapped by an editor at some column.\\n'
-    """
-    out: list[Replacement] = []
-    spans = list(_lines(text))
-    for (s1, e1), (s2, e2) in zip(spans, spans[1:], strict=False):
-        prev, nxt = text[s1:e1], text[s2:e2]
-        if not prev.strip() or not nxt.strip() or len(prev.strip()) < 40:
-            continue
-        if prev.rstrip().endswith(":") or _HEADING_MARK.match(prev) or _HEADING_MARK.match(nxt):
-            continue
-        if _LIST_MARK.match(nxt) or _is_title_like(nxt) or _FIELD.match(nxt) or "|" in prev or "|" in nxt:
-            continue
-        out.append((e1, s2, " "))
-    return out
-
-
-_TIMESTAMP_LINE = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?\s*$")
-_ANNOTATION = re.compile(
-    r"[\[(](?:music|applause|laughter|laughs|laughing|inaudible|silence|no audio|background music|"
-    r"cheering|crosstalk|sighs|coughs)[\])]",
-    re.I,
-)
-
-
-def strip_timestamps(text: str) -> list[Replacement]:
-    r"""Drop timestamp lines ('0:04', '[01:02:03]') and sound annotations ('[Music]') of pasted
-    video transcripts; only when there are at least three timestamp lines.
-
-    >>> t = "0:00\nhello there\n0:04\n[Music]\n0:06\nbye\n"
-    >>> alignment.apply(t, strip_timestamps(t))[0]
-    'hello there\nbye\n'
-    """
-    stamps = [(s, e) for s, e in _lines(text) if _TIMESTAMP_LINE.match(text[s:e])]
-    if len(stamps) < 3:
-        return []
-    out: list[Replacement] = []
-    for s, e in _lines(text):
-        line = text[s:e]
-        if _TIMESTAMP_LINE.match(line) or (_ANNOTATION.fullmatch(line.strip() or "x")):
-            nl = e + (2 if text[e : e + 2] == "\r\n" else 1 if text[e : e + 1] == "\n" else 0)
-            out.append((s, nl, ""))
-        else:
-            out.extend((s + m.start(), s + m.end(), "") for m in _ANNOTATION.finditer(line))
-    return out
-
-
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_NAME_COLUMN = re.compile(r"exercise|name|movement|stretch|pose|drill|move", re.I)
-_SKIP_COLUMN = re.compile(r"^(?:#|no\.?|number|order|step|)$", re.I)
-
-
-def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """(start, end) of each cell's content on a pipe-table line."""
-    bars = [s + m.start() for m in re.finditer(r"\|", text[s:e])]
-    line = text[s:e].strip()
-    edges = ([s - 1] if not line.startswith("|") else []) + bars + ([e] if not line.endswith("|") else [])
-    cells = []
-    for a, b in zip(edges, edges[1:], strict=False):
-        cs, ce = a + 1, b
-        while cs < ce and text[cs].isspace():
-            cs += 1
-        while ce > cs and text[ce - 1].isspace():
-            ce -= 1
-        cells.append((cs, ce))
-    return cells
-
-
-def tables(text: str) -> list[Replacement]:
-    r"""Turn Markdown pipe tables into list items of 'Header: value' fields.
-
-    The header row and rule go; each body row becomes '- <name>. <Header>: <cell>. ...', the
-    header words standing in for the cell borders, so a value still maps to its own cell.
-
-    >>> t = "| Exercise | Sets | Hold |\n|---|---|---|\n| Bridge | 2 | 5 s |\n"
-    >>> alignment.apply(t, tables(t))[0]
-    '\n\n- Bridge. Sets: 2. Hold: 5 s.\n'
-    """
-    lines = list(_lines(text))
-    out: list[Replacement] = []
-    i = 0
-    while i + 1 < len(lines):
-        hs, he = lines[i]
-        rs, re_ = lines[i + 1]
-        if "|" not in text[hs:he] or not _TABLE_RULE.match(text[rs:re_]):
-            i += 1
-            continue
-        headers = [text[a:b].strip() for a, b in _cells(text, hs, he)]
-        keep = [k for k, h in enumerate(headers) if not _SKIP_COLUMN.match(h)]
-        name_col = next((k for k in keep if _NAME_COLUMN.search(headers[k])), keep[0] if keep else None)
-        out += [(hs, he, ""), (rs, re_, "")]
-        j = i + 2
-        while j < len(lines) and "|" in text[lines[j][0] : lines[j][1]]:
-            ls, le = lines[j]
-            cells = _cells(text, ls, le)
-            order = [name_col] + [k for k in keep if k != name_col] if name_col is not None else keep
-            order = [k for k in order if k < len(cells)]
-            pos = ls
-            for k in order:
-                cs, ce = cells[k]
-                if ce == cs:
-                    continue
-                label = "- " if pos == ls else (f". {headers[k]}: " if headers[k] else ". ")
-                out.append((pos, cs, label))
-                pos = ce
-            out.append((pos, le, "." if pos > ls else ""))
-            j += 1
-        i = j
-    return out
-
-
-_CARRIAGE = re.compile(r"\r(?=\n)")
-
-
-def _through(inner: list, rep: Replacement) -> Replacement:
-    """A replacement on a derived text, moved to the source it was derived from."""
-    s, e = alignment.to_source(inner, rep[0], rep[1])
-    return s, e, rep[2]
-
-
-def strip_carriage_returns(text: str) -> list[Replacement]:
-    r"""Drop the CR of CRLF line ends.
-
-    >>> strip_carriage_returns("a\r\nb")
-    [(1, 2, '')]
-    """
-    return [(m.start(), m.end(), "") for m in _CARRIAGE.finditer(text)]
-
-
-# Captions ------------------------------------------------------------------
 
 _TIMESTAMP = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 _CUE_TAG = re.compile(r"<[^>\n]{0,40}>")
@@ -307,7 +105,7 @@ def caption_cues(text: str, fmt: str) -> list[Replacement]:
     """
     blocks: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for s, e in _lines(text):
+    for s, e in lines(text):
         if text[s:e].strip():
             current.append((s, e))
         elif current:
@@ -324,14 +122,14 @@ def caption_cues(text: str, fmt: str) -> list[Replacement]:
         first = text[block[0][0] : block[0][1]].strip()
         if fmt == "vtt" and (first.startswith("WEBVTT") or first.split(" ")[0] in {"NOTE", "STYLE", "REGION"}):
             continue
-        lines = list(block)
+        cue_lines = list(block)
         # Drop an optional cue identifier line and the timing line.
-        ts = next((i for i, (s, e) in enumerate(lines) if _TIMESTAMP.match(text[s:e])), None)
+        ts = next((i for i, (s, e) in enumerate(cue_lines) if _TIMESTAMP.match(text[s:e])), None)
         if ts is None:
             if fmt == "srt" and first.isdigit():
                 continue
             raise ValueError(f"caption block without a timestamp: {first[:40]!r}")
-        for s, e in lines[ts + 1 :]:
+        for s, e in cue_lines[ts + 1 :]:
             visible = _CUE_TAG.sub("", text[s:e]).strip()
             if not visible or visible == previous_line:
                 continue
@@ -347,215 +145,26 @@ def caption_cues(text: str, fmt: str) -> list[Replacement]:
         nxt = keep[i + 1][0] if i + 1 < len(keep) else len(text)
         if nxt > e:
             out.append((e, nxt, " " if i + 1 < len(keep) else ""))
-    return _merge_touching(out)
+    return merge_touching(out)
 
 
-def _merge_touching(reps: list[Replacement]) -> list[Replacement]:
-    """Sort replacements and fuse the ones that touch, so none overlap."""
-    merged: list[Replacement] = []
-    for s, e, new in sorted(reps):
-        if merged and s <= merged[-1][1]:
-            ps, pe, pnew = merged[-1]
-            if s < pe:  # overlapping: keep the wider one
-                merged[-1] = (ps, max(pe, e), pnew if pe >= e else new)
-            else:
-                merged[-1] = (ps, e, pnew + new)
-        else:
-            merged.append((s, e, new))
-    return merged
-
-
-# HTML ----------------------------------------------------------------------
-
-_HTML_TOKEN = re.compile(
-    r"<!--.*?-->|<(script|style|head|noscript|template)\b[^>]*>.*?</\1\s*>|<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);|\s+",
-    re.S | re.I,
-)
-_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
-_BLOCK = {
-    "p",
-    "div",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "main",
-    "ul",
-    "ol",
-    "table",
-    "tr",
-    "blockquote",
-    "pre",
-    "figure",
-    "figcaption",
-    "dl",
-    "dt",
-    "dd",
-    "br",
-    "hr",
-    "body",
-    "html",
-}
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.S | re.I)
-
-
-def html_view(text: str) -> list[Replacement]:
-    """Replacements that turn HTML into Markdown-like text (headings '#', items '-', '1.').
-
-    >>> page = "<h2>Bridge</h2><p>Hold&nbsp;for 5 seconds.</p><ol><li>Lift</li></ol>"
-    >>> alignment.apply(page, html_view(page))[0]
-    '## Bridge\\n\\nHold for 5 seconds.\\n\\n1. Lift\\n\\n'
-    """
-    out: list[Replacement] = []
-    lists: list[list[int]] = []  # stack of [is_ordered, counter]
-    at_line_start = True
-    last_end = 0
-    for m in _HTML_TOKEN.finditer(text):
-        tok = m.group()
-        if m.start() > last_end:  # visible text since the previous token
-            at_line_start = False
-        last_end = m.end()
-        if tok.startswith("&"):
-            out.append((m.start(), m.end(), html.unescape(tok).replace("\xa0", " ")))
-            at_line_start = False
-            continue
-        if tok[0].isspace():
-            out.append((m.start(), m.end(), "" if at_line_start else " "))
-            continue
-        name_m = _TAG_NAME.match(tok)
-        if not name_m or m.group(1):  # comment, script/style/head block, doctype
-            out.append((m.start(), m.end(), ""))
-            continue
-        closing, name = name_m.group(1) == "/", name_m.group(2).lower()
-        new = ""
-        if re.fullmatch(r"h[1-6]", name):
-            new = "\n\n" if closing else "\n\n" + "#" * int(name[1]) + " "
-        elif name in ("ol", "ul"):
-            if closing and lists:
-                lists.pop()
-            elif not closing:
-                lists.append([name == "ol", 0])
-            new = "\n\n"
-        elif name == "li" and not closing:
-            if lists:
-                lists[-1][1] += 1
-                mark = f"{lists[-1][1]}. " if lists[-1][0] else "- "
-            else:
-                mark = "- "
-            new = "\n" + mark
-        elif name in _BLOCK:
-            new = "\n\n"
-        out.append((m.start(), m.end(), new))
-        at_line_start = new.endswith((" ", "\n")) if new else at_line_start
-    return _tidy_newlines(text, out)
-
-
-_WS_RUN = re.compile(r"[ \t]*\n\s*|[ \t]{2,}")
-
-
-def _collapse(s: str) -> str:
-    """Whitespace runs with two newlines become a blank line, with one a newline."""
-    return _WS_RUN.sub(lambda m: "\n\n" if m.group().count("\n") >= 2 else ("\n" if "\n" in m.group() else " "), s)
-
-
-def _tidy_newlines(text: str, reps: list[Replacement]) -> list[Replacement]:
-    """Fuse touching replacements so adjacent block tags give one clean break."""
-    fused: list[Replacement] = []
-    for s, e, new in reps:
-        if fused and fused[-1][1] == s:
-            ps, _, pnew = fused[-1]
-            fused[-1] = (ps, e, _collapse(pnew + new))
-        else:
-            fused.append((s, e, new))
-    if fused and fused[0][0] == 0:
-        s, e, new = fused[0]
-        fused[0] = (s, e, new.lstrip())
-    return fused
-
-
-def html_title(text: str) -> str | None:
-    """The page's <title>, unescaped."""
-    m = _TITLE.search(text)
-    return html.unescape(re.sub(r"\s+", " ", m.group(1))).strip() or None if m else None
-
-
-# --------------------------------------------------------------------------- sections
-
-_FIELD = re.compile(
-    r"^\s*(?:sets?|reps?|repetitions?|hold(?: time)?|frequency|rest|duration|sides?|time|tempo|"
-    r"equipment|position|how often|how long|dosage)\s*:",
-    re.I,
-)
-_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
-# "Exercise 3:", "Stretch 2 [fig. 5]", "Step 4 -": a label line on top of a block of text.
-_LABEL_LINE = re.compile(
-    r"^\s*(?:(?:exercise|stretch|pose|move|movement|drill|step|position|part)\s*#?\d{1,2}\b.{0,40}|[^.!?]{1,60}:)\s*$",
-    re.I,
-)
-_BULLET = re.compile(r"^\s*[-*+•‣◦·▪]\s+")
+# --------------------------------------------------------------------------- spoken cues
 
 
 @cache
 def _cue_regex() -> re.Pattern[str]:
-    lines = [ln.strip() for ln in read_text("data", "spoken_cues.txt").splitlines()]
-    alternatives = [ln for ln in lines if ln and not ln.startswith("#")]
+    lines_ = [ln.strip() for ln in read_text("data", "spoken_cues.txt").splitlines()]
+    alternatives = [ln for ln in lines_ if ln and not ln.startswith("#")]
     return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.I)
 
 
-def spoken_cues(text: str, start: int, end: int) -> list[int]:
-    """Offsets in ``text[start:end]`` where a spoken cue starts a new part.
+def spoken_cues(text: str) -> list[int]:
+    """Offsets where a spoken cue starts a new part ('Next you're going to do a bridge').
 
-    >>> t = "Hold it. Next you're going to do a bridge."
-    >>> spoken_cues(t, 0, len(t))
+    >>> spoken_cues("Hold it. Next you're going to do a bridge.")
     [9]
     """
-    return [start + m.start() for m in _cue_regex().finditer(text[start:end]) if m.start() > 0]
-
-
-def sections(text: str, kind: Kind) -> list[Section]:
-    """Split the clean view into headings, list items, field lines, paragraphs and cues."""
-    out: list[Section] = []
-    block: list[tuple[int, int]] = []
-
-    def flush() -> None:
-        if not block:
-            return
-        s, e = block[0][0], block[-1][1]
-        parts = [s, *spoken_cues(text, s, e)] if kind == "transcript" else [s]
-        for i, ps in enumerate(parts):
-            pe = parts[i + 1] if i + 1 < len(parts) else e
-            out.append(Section(kind="paragraph" if i == 0 else "cue", start=ps, end=pe))
-        block.clear()
-
-    spans = list(_lines(text))
-    for idx, (s, e) in enumerate(spans):
-        line = text[s:e]
-        if not line.strip():
-            flush()
-            continue
-        lead = len(line) - len(line.lstrip())
-        s_stripped = s + lead
-        nxt = text[spans[idx + 1][0] : spans[idx + 1][1]] if idx + 1 < len(spans) else ""
-        alone = not block and (not nxt.strip() or bool(_LIST_MARK.match(nxt)))
-        if m := _HEADING_MARK.match(line):
-            flush()
-            out.append(Section(kind="heading", start=s_stripped, end=e, level=line.strip().index(" ")))
-        elif m := _NUMBERED.match(line):
-            flush()
-            out.append(Section(kind="item", start=s_stripped, end=e, number=int(m.group(1)), level=1))
-        elif _BULLET.match(line):
-            flush()
-            out.append(Section(kind="item", start=s_stripped, end=e, level=1 + lead // 2))
-        elif _FIELD.match(line):
-            flush()
-            out.append(Section(kind="field", start=s_stripped, end=e))
-        elif (alone and _is_heading_line(line)) or (not block and nxt.strip() and _LABEL_LINE.match(line)):
-            flush()
-            out.append(Section(kind="heading", start=s_stripped, end=e, level=2))
-        else:
-            block.append((s_stripped, e))
-    flush()
-    return out
+    return [m.start() for m in _cue_regex().finditer(text) if m.start() > 0]
 
 
 # --------------------------------------------------------------------------- kind and title
@@ -570,15 +179,18 @@ _SPEECH = re.compile(
 
 
 def detect_kind(text: str, fmt: str, secs: list[Section], *, wrapped: bool = False) -> tuple[Kind, str]:
-    """Transcript or article, with the reason (``wrapped``: the raw text had caption layout)."""
+    """Transcript or article, with the reason (``wrapped``: most lines were joined as captions).
+
+    Metadata only: nothing downstream switches on it.
+    """
     if fmt in ("srt", "vtt"):
         return "transcript", f"{fmt} caption file"
-    if wrapped:
-        return "transcript", "caption line layout"
     speech = len(_SPEECH.findall(text))
     words = max(1, len(text.split()))
-    structure = sum(1 for s in secs if s.kind in ("heading", "item", "field"))
+    structure = sum(1 for s in secs if s.kind in ("heading", "item", "field", "row"))
     per_k = 1000 * speech / words
+    if wrapped and structure <= 2:
+        return "transcript", f"caption line layout ({structure} headings or items)"
     if speech >= 3 and per_k >= 4 and structure <= 2:
         return "transcript", f"spoken style ({speech} speech markers, {structure} headings or items)"
     return "article", f"written style ({structure} headings or items, {speech} speech markers)"
@@ -586,8 +198,8 @@ def detect_kind(text: str, fmt: str, secs: list[Section], *, wrapped: bool = Fal
 
 def detect_title(text: str, secs: list[Section]) -> str | None:
     """The first heading when the document opens with one."""
-    if secs and secs[0].kind == "heading":
-        return re.sub(r"^#+\s*", "", text[secs[0].start : secs[0].end]).strip().rstrip(":") or None
+    if secs and secs[0].kind == "heading" and secs[0].name_start is not None:
+        return text[secs[0].name_start : secs[0].name_end].strip().rstrip(":") or None
     return None
 
 
@@ -635,6 +247,46 @@ def read_meta(path: Path) -> SourceMeta:
         ) from None
 
 
+_GLUED_LABEL = re.compile(r"(?<=\d)(?=(?:[A-Z]{2,}|[A-Z][a-z]+)(?: [A-Za-z]+)?\s*:\s*\d)")
+
+
+def glued_labels(text: str) -> list[Replacement]:
+    """A space between a value and the next field label glued to it ('REPS: 10SETS: 3').
+
+    >>> from pipeline import alignment
+    >>> alignment.apply("REPS: 10SETS: 3HOLD: 2", glued_labels("REPS: 10SETS: 3HOLD: 2"))[0]
+    'REPS: 10 SETS: 3 HOLD: 2'
+    """
+    return [(m.start(), m.start(), " ") for m in _GLUED_LABEL.finditer(text)]
+
+
+def clean_view(raw: str, fmt: str) -> tuple[str, list, list[Section], bool]:
+    """The clean text, its alignment to ``raw``, its sections, and whether it read as captions.
+
+    Raises ``ValueError`` for a malformed caption file.
+    """
+    view = markup.carriage_returns(raw)
+    if fmt in ("srt", "vtt"):
+        view += caption_cues(raw, fmt)
+    elif fmt == "html":
+        view += markup.html_view(raw)
+    else:
+        view += markup.timestamps(raw) + markup.markdown(raw)
+    first, p1 = alignment.apply(raw, merge_touching(view))
+    table_reps, rows = markup.tables(first)
+    second, p2 = alignment.apply(first, merge_touching(table_reps + glued_labels(first)))
+    row_names = {
+        alignment.forward(p2, r): (alignment.forward(p2, n), alignment.forward(p2, m)) for r, n, m in rows
+    }
+    read = layout.read(second, row_names)
+    joins = layout.joins(second, read)
+    text, p3 = alignment.apply(second, joins)
+    secs = layout.sections(text, read, p3, spoken_cues(text))
+    prose = sum(1 for ln in read if ln.kind == "prose")
+    wrapped = len(joins) >= 5 and len(joins) >= 0.5 * prose
+    return text, alignment.chain(p3, alignment.chain(p2, p1)), secs, wrapped
+
+
 def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | None = None) -> Document:
     """Decode, clean and section one raw file. Raises ``InputError`` for unusable input."""
     meta = meta or SourceMeta()
@@ -653,37 +305,16 @@ def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | No
             "Split it into smaller documents",
         )
     raw = decode(data, path)
-    base = strip_carriage_returns(raw)
     try:
-        if fmt in ("srt", "vtt"):
-            reps = _merge_touching(base + caption_cues(raw, fmt))
-        elif fmt == "html":
-            reps = _merge_touching(base + html_view(raw))
-        else:
-            reps = base
+        text, pieces, secs, wrapped = clean_view(raw, fmt)
     except ValueError as err:
         raise input_error(path, f"malformed {fmt.upper()} file: {err}", "Check the file's format") from None
-    wrapped = False
-    if fmt in ("text", "markdown"):
-        stamps = strip_timestamps(raw)
-        if stamps:  # unwrap what is left once the timestamp lines are gone
-            stripped, inner = alignment.apply(raw, _merge_touching(base + stamps))
-            wrapped = caption_layout(stripped)
-            joins = unwrap_captions(stripped) if wrapped else unwrap_soft_breaks(stripped)
-            reps = _merge_touching(base + stamps + [_through(inner, r) for r in joins])
-        else:
-            wrapped = fmt == "text" and caption_layout(raw)
-            reps = _merge_touching(base + (unwrap_captions(raw) if wrapped else unwrap_soft_breaks(raw)))
-        reps = _merge_touching(reps + tables(raw))
-    text, pieces = alignment.apply(raw, reps)
     if not text.strip():
         raise input_error(path, "the file has no text after removing markup", "Check the file's content")
-    provisional = sections(text, "article")
-    kind, reason = detect_kind(text, fmt, provisional, wrapped=wrapped)
+    kind, reason = detect_kind(text, fmt, secs, wrapped=wrapped)
     if meta.kind:
         kind, reason = meta.kind, "metadata"
-    secs = sections(text, kind) if kind == "transcript" else provisional
-    title = meta.title or (html_title(raw) if fmt == "html" else None) or detect_title(text, secs)
+    title = meta.title or (markup.html_title(raw) if fmt == "html" else None) or detect_title(text, secs)
     return Document(
         doc_id=doc_id,
         path=path,

@@ -35,11 +35,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import yaml
 from pydantic import BaseModel
-from rapidfuzz import fuzz, process, utils
 
 from . import resources
 from .errors import PipelineError, ResolutionError
@@ -62,17 +60,13 @@ from .models import (
     Source,
     Unnamed,
 )
+from .names import NameIndex, slug
 
 Value = Range | bool | Frequency
 
 FIELDS: tuple[FieldName, ...] = ("hold_seconds", "reps", "sets", "per_side", "frequency")
 
 # --------------------------------------------------------------------------- constants
-
-FUZZY_SCORER = fuzz.token_sort_ratio
-"""Order-insensitive edit ratio: 'pelvis tilt' ~ 'pelvic tilt', 'clam shell' ~ 'clamshell'."""
-FUZZY_CUTOFF = 86.0
-"""Lowest fuzzy score (0-100) that maps a name; below it the name is its own exercise for review."""
 
 SHINGLE_SIZE = 3
 """Words per shingle for near-duplicate detection."""
@@ -109,227 +103,6 @@ RULE_SPAN = "The values do not overlap and no value has more than half the weigh
 RULE_NONE = (
     "The values do not overlap, no value has more than half the weight and they cannot be spanned: no suggestion."
 )
-
-# --------------------------------------------------------------------------- name mapping
-
-_APOSTROPHES = re.compile(r"['’‘`´]")
-_IRREGULAR = {"calves": "calf", "feet": "foot", "halves": "half"}
-_FILLER = frozenset(
-    {"a", "an", "the", "your", "of", "with", "and", "hold", "movement", "position", "pose"}
-    | {"stretch", "stretches", "exercise", "exercises"}
-)
-# Multi-word modifiers, read before single words ('side lying' is a position, not 'side' + 'lying').
-_MODIFIER_PHRASES: dict[tuple[str, str], tuple[str, str]] = {
-    ("side", "lying"): ("position", "side-lying"),
-    ("all", "fours"): ("position", "quadruped"),
-    ("single", "leg"): ("limb", "single-leg"),
-    ("single", "legged"): ("limb", "single-leg"),
-    ("one", "leg"): ("limb", "single-leg"),
-    ("one", "legged"): ("limb", "single-leg"),
-    ("single", "arm"): ("limb", "single-arm"),
-    ("one", "arm"): ("limb", "single-arm"),
-}
-_MODIFIER_WORDS: dict[str, tuple[str, str]] = {
-    "single": ("count", "single"),
-    "one": ("count", "single"),
-    "double": ("count", "double"),
-    "both": ("count", "double"),
-    "two": ("count", "double"),
-    "knees": ("count", "double"),  # 'knees to chest' is the double variant
-    "legs": ("count", "double"),
-    "sidelying": ("position", "side-lying"),
-    "seated": ("position", "seated"),
-    "sitting": ("position", "seated"),
-    "standing": ("position", "standing"),
-    "lying": ("position", "supine"),
-    "supine": ("position", "supine"),
-    "prone": ("position", "prone"),
-    "kneeling": ("position", "kneeling"),
-    "quadruped": ("position", "quadruped"),
-    "upward": ("direction", "upward"),
-    "up": ("direction", "upward"),
-    "ups": ("direction", "upward"),
-    "downward": ("direction", "downward"),
-    "down": ("direction", "downward"),
-    "forearm": ("forearm", "forearm"),
-    "forearms": ("forearm", "forearm"),
-    "elbow": ("forearm", "forearm"),
-    "elbows": ("forearm", "forearm"),
-    "side": ("side", "side"),
-    "lateral": ("lateral", "lateral"),
-    "reverse": ("reverse", "reverse"),
-    "partial": ("partial", "partial"),
-    "low": ("height", "low"),
-    "high": ("height", "high"),
-}
-
-# Pure modifier words, left out of the fuzzy score (modifiers are compared on their own); nouns
-# that carry a modifier ('knees', 'forearm', 'side') stay in.
-_CORE_DROP = _FILLER | {
-    word
-    for word, (group, _) in _MODIFIER_WORDS.items()
-    if group in {"count", "position", "direction", "reverse", "partial", "height", "lateral"}
-} - {"knees", "legs"}
-_DEFAULT_COUNT = ("count", "single")
-"""A name without a count modifier is the single one: 'knee to chest' = 'single knee to chest'."""
-
-Modifiers = frozenset[tuple[str, str]]
-
-
-def normalize_name(name: str) -> str:
-    """Lower-case words of a name, apostrophes dropped, punctuation as spaces.
-
-    >>> normalize_name("  Child's Pose / Knee-to-chest ")
-    'childs pose knee to chest'
-    """
-    return " ".join(utils.default_process(_APOSTROPHES.sub("", name)).split())
-
-
-def singular(word: str) -> str:
-    """English singular of a plural noun, by suffix rules (good enough for exercise names).
-
-    >>> [singular(w) for w in ["stretches", "bridges", "tilts", "press", "calves", "ups"]]
-    ['stretch', 'bridge', 'tilt', 'press', 'calf', 'up']
-    """
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return word[:-2]
-    if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def name_key(name: str) -> str:
-    """Lookup key of a name: normalized, last word singular ('Knees to chest' keeps 'knees').
-
-    >>> name_key("Pelvic Tilts"), name_key("Knees to chest")
-    ('pelvic tilt', 'knees to chest')
-    """
-    words = normalize_name(name).split()
-    if words:
-        words[-1] = singular(words[-1])
-    return " ".join(words)
-
-
-def slug(name: str) -> str:
-    """Kebab-case id for a name the lexicon does not know.
-
-    >>> slug("Wall Push-Ups!")
-    'wall-push-up'
-    """
-    key = name_key(name)
-    return "-".join(key.split()) or "unnamed-" + _short_hash(name, 8)
-
-
-def modifiers(name: str) -> Modifiers:
-    """The modifiers a name carries, as (group, value) pairs.
-
-    >>> sorted(modifiers("Side-lying single leg raise"))
-    [('count', 'single'), ('limb', 'single-leg'), ('position', 'side-lying')]
-    >>> sorted(modifiers("knees to chest")), sorted(modifiers("Knee to chest"))
-    ([('count', 'double')], [('count', 'single')])
-    """
-    words = normalize_name(name).split()
-    found: set[tuple[str, str]] = set()
-    i = 0
-    while i < len(words):
-        pair = tuple(words[i : i + 2])
-        if len(pair) == 2 and pair in _MODIFIER_PHRASES:
-            found.add(_MODIFIER_PHRASES[pair])  # type: ignore[index]
-            i += 2
-            continue
-        if words[i] in _MODIFIER_WORDS:
-            found.add(_MODIFIER_WORDS[words[i]])
-        i += 1
-    if not any(group == "count" for group, _ in found):
-        found.add(_DEFAULT_COUNT)
-    return frozenset(found)
-
-
-def _core(key: str) -> str:
-    """A name key without filler ('stretch', 'pose'...) or pure modifier words, for scoring.
-
-    >>> _core("standing quad stretch"), _core("knees to chest")
-    ('quad', 'knees to chest')
-    """
-    return " ".join(w for w in key.split() if w not in _CORE_DROP)
-
-
-class NameMatch(NamedTuple):
-    """Where a written name maps: the id (None when unmatched), the method and the score."""
-
-    exercise_id: str | None
-    mapping: str
-    score: float
-
-
-@dataclass(frozen=True)
-class _Alias:
-    entry_id: str
-    core: str
-    modifiers: Modifiers
-
-
-class NameIndex:
-    """Exact and modifier-aware fuzzy lookup of written names in the lexicon."""
-
-    def __init__(self, entries: Iterable[LexiconEntry]) -> None:
-        exact: dict[str, set[str]] = defaultdict(set)
-        aliases: set[_Alias] = set()
-        self.implied: dict[str, Modifiers] = {}
-        for entry in sorted(entries, key=lambda e: e.id):
-            # Modifiers the entry carries anyway: those in its name and id, and its position.
-            self.implied[entry.id] = (
-                modifiers(entry.name) | modifiers(entry.id.replace("-", " ")) | {("position", entry.position)}
-            )
-            for surface in (entry.name, *entry.aliases):
-                key = name_key(surface)
-                exact[key].add(entry.id)
-                core = _core(key)
-                if core:
-                    aliases.add(_Alias(entry.id, core, modifiers(surface)))
-        # A key two entries share is ambiguous: leave it to the fuzzy step's modifier check.
-        self.exact = {key: next(iter(ids)) for key, ids in exact.items() if len(ids) == 1}
-        self.aliases = sorted(aliases, key=lambda a: (a.entry_id, a.core, sorted(a.modifiers)))
-
-    def compatible(self, written: Modifiers, alias: _Alias) -> bool:
-        """True when the written name's modifiers are the alias's, plus ones its entry implies."""
-        return alias.modifiers <= written and written - alias.modifiers <= self.implied[alias.entry_id]
-
-    def match(self, name: str) -> NameMatch:
-        """Map a written name: exact alias, else compatible fuzzy match, else unmatched."""
-        key = name_key(name)
-        if key in self.exact:
-            return NameMatch(self.exact[key], "alias", 100.0)
-        core = _core(key)
-        if not core or not self.aliases:
-            return NameMatch(None, "unmatched", 0.0)
-        written = modifiers(name)
-        scored = process.extract(
-            core,
-            [a.core for a in self.aliases],
-            scorer=FUZZY_SCORER,
-            processor=utils.default_process,
-            limit=None,
-        )
-        best: tuple[float, str] | None = None
-        for _choice, score, index in scored:
-            alias = self.aliases[index]
-            if not self.compatible(written, alias):
-                continue
-            candidate = (-round(float(score), 2), alias.entry_id)
-            if best is None or candidate < best:
-                best = candidate
-        if best is None:
-            return NameMatch(None, "unmatched", 0.0)
-        score, entry_id = -best[0], best[1]
-        if score >= FUZZY_CUTOFF:
-            return NameMatch(entry_id, "fuzzy", score)
-        return NameMatch(None, "unmatched", score)
-
 
 # --------------------------------------------------------------------------- source families
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["transcript", "article"]
 FieldName = Literal["hold_seconds", "reps", "sets", "per_side", "frequency"]
-Scope = Literal["stated", "document"]
+Scope = Literal["stated", "section", "document"]
 
 
 class Record(BaseModel):
@@ -41,6 +41,11 @@ class LexiconEntry(Record):
     equipment: list[str] = Field(description="Equipment needed; empty when none.")
     description: str = Field(description="One line on the movement, in the team's own words.")
     variant_of: str | None = Field(description="Id of the base exercise this is a modifier variant of.")
+    laterality: Literal["bilateral", "unilateral", "alternating"] | None = Field(
+        default=None,
+        description="bilateral: both sides work together; unilateral: one side at a time, then the other; "
+        "alternating: sides alternate within a set. Gives per_side when a text says nothing about sides.",
+    )
 
 
 class PatternEntry(Record):
@@ -85,16 +90,34 @@ class Piece(Record):
 
 
 class Section(Record):
-    """A structural unit found by ingest: heading, list item, paragraph, caption cue or field."""
+    """A structural unit found by ingest's layout reader (``pipeline/layout.py``)."""
 
-    kind: Literal["heading", "item", "paragraph", "field", "cue"] = Field(
-        description="heading, list item, paragraph, 'Label: value' field line, or a spoken cue "
-        "('next you're going to do a bridge') that starts a new part of a transcript."
+    kind: Literal["heading", "item", "field", "row", "paragraph", "cue"] = Field(
+        description="heading, list item, 'Label: value' field line, table row, paragraph, or a spoken "
+        "cue ('next you're going to do a bridge') that starts a new part of a paragraph."
     )
     start: int = Field(description="Start offset in Document.text.")
     end: int = Field(description="End offset in Document.text.")
     level: int = Field(default=0, description="Heading level (1 = top) or list nesting depth.")
     number: int | None = Field(default=None, description="The item's number in a numbered list.")
+    title: bool = Field(
+        default=False, description="The heading, item or row (or its name part) reads as a name, not a sentence."
+    )
+    name_start: int | None = Field(default=None, description="Start of the name part in Document.text.")
+    name_end: int | None = Field(
+        default=None, description="End of the name part ('Squats' in 'Squats: 3 sets of 12 reps')."
+    )
+    role: (
+        Literal[
+            "hold", "reps", "sets", "dose", "frequency", "rest", "tempo", "side", "progression", "info", "name", "label"
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="A field's role from its label ('Sets:' = sets, 'Progression:' = progression, whose "
+        "numbers are no values), or 'label' for a heading that labels part of one exercise ('Setup', 'Tips').",
+    )
+    value_start: int | None = Field(default=None, description="Where a field's value starts in Document.text.")
 
 
 class Document(Record):
@@ -191,7 +214,11 @@ class Evidence(Record):
         description="Which value this quote supports."
     )
     rule: str = Field(description="Rule that produced the value (pattern id or mechanism).")
-    scope: Scope = Field(default="stated", description="'document': guidance for every exercise.")
+    scope: Scope = Field(
+        default="stated",
+        description="Where the value was given: 'stated' for the exercise itself, 'section' by a heading or list "
+        "item above it ('Strength - 3 sets each'), 'document' as guidance for every exercise.",
+    )
 
 
 class AlternativeValue(Record):
@@ -208,7 +235,10 @@ class Claim(Record):
     doc_id: str = Field(description="The source document.")
     name_as_written: str = Field(description="The name as the source wrote it (repaired text).")
     name_inferred: bool = Field(default=False, description="Name inferred from the description.")
-    mapping: str = Field(description="How the name was mapped: alias, fuzzy, inferred, unmatched.")
+    mapping: str = Field(
+        description="How the name was mapped to the lexicon: alias, composition, mention (a lexicon name inside "
+        "a longer heading), fuzzy, inferred (from the description), or unmatched (not in the lexicon)."
+    )
     mapping_score: float = Field(description="Score of the mapping in [0, 100].")
     hold_seconds: Range | None = Field(description="Hold time in seconds.")
     reps: Range | None = Field(description="Repetitions.")

@@ -16,7 +16,6 @@ from pipeline.merge import (
     RULE_NONE,
     RULE_OVERLAP,
     RULE_SPAN,
-    NameIndex,
     conflict_id,
     families,
     load_resolutions,
@@ -38,6 +37,7 @@ from pipeline.models import (
     RetiredId,
     Unnamed,
 )
+from pipeline.names import NameIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -272,12 +272,12 @@ def only_conflict(report, field="hold_seconds"):
         ("Both knees to chest", "double-knee-to-chest", "fuzzy"),
         ("Pelvic tilts", "pelvic-tilt", "alias"),
         ("Pelvis tilt", "pelvic-tilt", "fuzzy"),
-        ("Clam shells", "clamshell", "fuzzy"),
+        ("Clam shells", "clamshell", "composition"),
         ("Child's pose", "childs-pose", "alias"),
         ("Childs Pose", "childs-pose", "alias"),
-        ("Bridge exercise", "bridge", "fuzzy"),
+        ("Bridge exercise", "bridge", "composition"),
         ("Glute bridges", "bridge", "alias"),
-        ("Standing quad stretch", "quad-stretch", "fuzzy"),
+        ("Standing quad stretch", "quad-stretch", "composition"),
         ("Lying hamstring stretch", "hamstring-stretch", "alias"),
         ("Seated hamstring stretch", "seated-hamstring-stretch", "alias"),
         ("Up dog", "upward-dog", "alias"),

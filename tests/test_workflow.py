@@ -221,7 +221,10 @@ def test_workflow_committed_dataset_honours_the_contract():
             for ev in claim["evidence"]:
                 assert texts[claim["doc_id"]][ev["start"] : ev["end"]] == ev["quote"]
                 quotes += 1
-    assert quotes > 100
+            backed = {ev["field"] for ev in claim["evidence"]}
+            for key in ("hold_seconds", "reps", "sets", "per_side"):
+                assert claim[key] is None or key in backed, (claim["doc_id"], exercise["id"], key)
+    assert quotes >= sum(len(e["claims"]) for e in data["exercises"]) > 0
     corrections = json.loads((ROOT / "reports/corrections.json").read_text(encoding="utf-8"))
     for c in corrections["corrections"]:
         assert texts[c["doc_id"]][c["start"] : c["end"]] == c["before"]

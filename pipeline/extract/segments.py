@@ -1,0 +1,527 @@
+"""Segments: stretches of the repaired text, each about one exercise, one group, or nothing.
+
+The outline comes first. A heading, a list item, a table row or a 'Name:' field line that reads
+as a name starts an exercise segment when its name is one the lexicon knows (by alias,
+composition or a close spelling) or, unknown to the lexicon, names a movement and is followed by
+instructions or dosage. A heading that names several exercises, or a topic ('Warm-up', 'Core
+exercises'), starts a group; its dosage applies to the exercises below it (section scope). A
+heading that only labels part of a description ('Setup', 'Tips', any heading the document
+repeats) changes nothing, nor does a subtitle right under an exercise heading.
+
+Prose then adds what structure does not show. Outside any exercise section (a transcript, an
+introduction, a group) a lexicon mention starts a segment at the start of its clause, unless it
+is a reference ('the same as the bridge', 'lift into a bridge position'), part of a list of
+names (an overview), or a single common word ('squat', 'plank') without a dosage or an
+introduction in its sentence. Inside an exercise section only a paragraph that opens with
+another exercise's name starts one. A section whose name was lost ('2. Stretch:') is inferred
+from its description by the cue patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from .. import resources
+from ..layout import vocabulary as layout_vocabulary
+from ..models import Dosage, Section
+from ..names import NameIndex, is_activity, is_topic, names_a_movement, normalize_name, reduce
+from ..nlp import cue_matcher, pattern_matcher
+
+# Inference: the best exercise needs this many distinct cue rules and this lead over the next.
+INFER_MIN_CUES = 2
+INFER_MARGIN = 1
+# Added to (or taken from) an exercise's cue count when the text's starting position matches
+# (or contradicts) the lexicon's position for it.
+POSITION_WEIGHT = 0.5
+# A sentence naming this many different exercises is an overview, not an introduction.
+OVERVIEW_SIZE = 3
+# Words that say nothing about which exercise a heading names ("1. stretch:", "Exercise 3").
+_GENERIC_HEADING_WORDS = frozenset(
+    """
+    exercise exercises stretch stretches stretching pose poses movement movements technique
+    techniques position for back pain relief the a an to perform how do lower upper your and of
+    with step steps part number no instructions this that one routine workout two three four
+    five six seven eight nine ten eleven twelve first second third fourth fifth sixth seventh
+    eighth ninth tenth next last final see photo picture fig figure
+    """.split()
+)
+# Words that open a new step in speech; in unpunctuated captions they stand in for commas.
+_DISCOURSE = frozenset({"now", "next", "okay", "ok", "alright", "then", "first", "finally", "lastly"})
+_CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "+", "|", "(", ")"})
+# A mention right after these words sets up a position, it does not prescribe: "lift into a bridge".
+_INTO = frozenset({"into", "in", "onto"})
+_POSITION_NOUNS = frozenset({"position", "positions", "posture", "stance", "shape"})
+# Words before a mention that introduce it in running text ("do 10 squats", "try the plank").
+_INTRODUCERS = frozenset(
+    """do doing does try trying perform performing start starting begin beginning next called
+    demonstrating demonstrate focusing focus show showing practise practice practising practicing
+    add adding finish finishing complete completing continue continuing called named go going
+    gonna move moving come coming into onto with""".split()
+)
+
+
+@dataclass
+class Segment:
+    """A stretch of the repaired text about one exercise, a group, or nothing."""
+
+    start: int
+    how: str = "none"  # heading | item | row | lead | mention | inferred | unnamed | overview | group | none
+    exercise_id: str | None = None
+    level: int = 0
+    mentions: list[Span] = field(default_factory=list)
+    heading: str | None = None  # the heading or item text as written
+    name: str | None = None  # the name as written (cleaned), for structural segments
+    name_span: tuple[int, int] | None = None
+    new_name: str | None = None  # a name the lexicon does not know
+    mapping: tuple[str, float] = ("alias", 100.0)
+    cue_spans: list[tuple[int, int, str]] = field(default_factory=list)
+    section_end: int = 0
+    listed: list[Span] = field(default_factory=list)  # exercises a group item lists
+
+    @property
+    def is_exercise(self) -> bool:
+        return self.exercise_id is not None or self.new_name is not None
+
+
+# --------------------------------------------------------------------------- names
+
+
+def clean_name(text: str) -> str:
+    """A written name without numbering, list marks, a lead-in or trailing punctuation.
+
+    >>> clean_name("## 3. Thoracic opener:"), clean_name("Pick one from Pull-up Progression.")
+    ('Thoracic opener', 'Pull-up Progression')
+    """
+    text = re.sub(r"^\s*#*\s*(?:\(?\d{1,2}[a-z]?[.)]\s*)?", "", text)
+    text = text.strip().strip("*_`\"'“”‘’ ").rstrip(":.;,-–— ").strip()
+    low = text.lower()
+    for lead in layout_vocabulary().lead_ins:
+        if low.startswith(lead + " ") and len(text) > len(lead) + 2:
+            text = text[len(lead) :].strip()
+            break
+    return text
+
+
+def heading_name(text: str) -> str:
+    """A heading without numbering, markup and trailing colon.
+
+    >>> heading_name("## 3. Thoracic opener:")
+    'Thoracic opener'
+    """
+    text = re.sub(r"^\s*#*\s*(?:\d{1,2}[.)]\s*)?", "", text)
+    text = re.sub(r"^(?:to perform|how to do|how to)\s+(?:the\s+|a\s+)?", "", text, flags=re.I)
+    return text.strip().rstrip(":").strip(" -–")
+
+
+def lost_name(heading: str) -> bool:
+    """True when a heading holds no name, only generic words ('1. stretch:', '4. pose exercise').
+
+    >>> lost_name("4. pose exercise for back pain relief:"), lost_name("3. Thoracic opener:")
+    (True, False)
+    """
+    words = re.findall(r"[a-z]+", heading.lower())
+    return not [w for w in words if w not in _GENERIC_HEADING_WORDS]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a name in a heading, item or row is."""
+
+    kind: str  # exercise | new | group | lost | none
+    exercise_id: str | None = None
+    mapping: tuple[str, float] = ("alias", 100.0)
+
+
+def judge(index: NameIndex, name: str, mentions: Sequence[Span], has_body: bool) -> Verdict:
+    """Exercise (known id), new (a movement the lexicon does not know), group, lost or none."""
+    if not name or is_activity(name):
+        return Verdict("none")
+    ids = list(dict.fromkeys(m.id_ for m in mentions))
+    if len(ids) >= 2:
+        return Verdict("group")  # 'First Pair: Pullups & Squats'
+    found = index.match(name)
+    if found.exercise_id is not None:
+        return Verdict("exercise", found.exercise_id, (found.mapping, found.score))
+    if ids and _covers(name, mentions[0]):
+        return Verdict("exercise", ids[0], ("mention", 90.0))
+    if lost_name(name):
+        return Verdict("lost")
+    if is_topic(name):
+        return Verdict("group")
+    if names_a_movement(name) and has_body:
+        return Verdict("new")
+    return Verdict("none")
+
+
+def _covers(name: str, mention: Span) -> bool:
+    """The mention is the name, but for words that do not change the exercise (equipment,
+    filler, position implied)."""
+    from ..names import vocabulary
+
+    vocab = vocabulary()
+    rest = reduce(name).split()
+    for word in reduce(mention.text).split():
+        if word in rest:
+            rest.remove(word)
+    return all(w in vocab.filler_words or w in vocab.equipment_words for w in rest)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def reference_mentions(sdoc: Doc, mentions: Sequence[Span]) -> set[int]:
+    """Start tokens of mentions that introduce nothing: a comparison or reference ("the same as
+    the bridge"), a position being set up ("lift into a bridge position"), or a name whose first
+    word belongs to the phrase before it ("to one side bend that knee" is not a side bend)."""
+    labels = sdoc.vocab.strings
+    refs_end, splits = set(), set()
+    for match_id, _start, end in pattern_matcher("mention_context")(sdoc):
+        if labels[match_id] == "SPLIT":
+            splits.add(end - 1)
+        else:
+            refs_end.add(end)
+    out = set()
+    for m in mentions:
+        before = [t.lower_ for t in sdoc[max(0, m.start - 2) : m.start]]
+        after = sdoc[m.end].lower_ if m.end < len(sdoc) else ""
+        into = bool(before) and before[-1] in _INTO or len(before) == 2 and before[0] in _INTO
+        if m.start in refs_end or m.start in splits or after in _POSITION_NOUNS and into:
+            out.add(m.start)
+    return out
+
+
+def overview_mentions(mentions: Sequence[Span], max_gap: int = 3) -> set[int]:
+    """Start tokens of mentions that form a list ('the pelvic tilt, knee to chest, and the
+    bridge'): a run of ``OVERVIEW_SIZE`` or more different exercises, each at most ``max_gap``
+    tokens after the previous one. A list names exercises; it does not introduce one."""
+    out: set[int] = set()
+    run: list[Span] = []
+    for m in [*mentions, None]:
+        if m is not None and run and m.start - run[-1].end <= max_gap:
+            run.append(m)
+            continue
+        if len({r.id_ for r in run}) >= OVERVIEW_SIZE:
+            out.update(r.start for r in run)
+        run = [m] if m is not None else []
+    return out
+
+
+def clause_start(sdoc: Doc, span: Span) -> int:
+    """Character offset where the clause (or spoken step) containing ``span`` begins."""
+    sent = span.sent if sdoc.has_annotation("SENT_START") else sdoc[:]
+    for tok in reversed(sdoc[sent.start : span.start]):
+        if tok.text in _CLAUSE_MARKS or tok.is_space and "\n" in tok.text:
+            return tok.idx + len(tok.text)
+        if tok.lower_ in _DISCOURSE or tok.is_sent_start:
+            return tok.idx
+    return sent.start_char
+
+
+def is_lead(sdoc: Doc, mention: Span, start: int) -> bool:
+    """True when a mention opens the paragraph starting at ``start`` ('Bird dog. Kneel...').
+
+    Only markup, articles and numbering may stand before it.
+    """
+    before = sdoc.char_span(start, mention.start_char, alignment_mode="expand")
+    if before is None:
+        return mention.start_char == start
+    return all(t.is_punct or t.is_space or t.lower_ in {"the", "a", "an", "next"} or t.like_num for t in before)
+
+
+def introduced(sdoc: Doc, mention: Span, dosages: Sequence[Dosage]) -> bool:
+    """The sentence prescribes the mentioned exercise: it states a dosage, or a word such as
+    'do', 'try', 'next' or 'called' stands shortly before the name."""
+    sent = mention.sent if sdoc.has_annotation("SENT_START") else sdoc[:]
+    if any(sent.start_char <= d.start < sent.end_char and not d.generic for d in dosages):
+        return True
+    return any(t.lower_ in _INTRODUCERS for t in sdoc[max(sent.start, mention.start - 4) : mention.start])
+
+
+# --------------------------------------------------------------------------- inference
+
+
+def infer_exercise(
+    sdoc: Doc, start: int, end: int, exclude: Sequence[Span] = (), *, min_cues: int = INFER_MIN_CUES
+) -> tuple[str | None, list[tuple[int, int, str]]]:
+    """The exercise a description clearly matches, and the cue spans that say so.
+
+    Counts distinct cue rules per exercise in ``[start, end)`` (characters), ignoring tokens
+    inside ``exclude`` (named mentions); the best needs ``INFER_MIN_CUES`` and a lead of
+    ``INFER_MARGIN`` over the runner-up.
+    """
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, []
+    blocked = {i for m in exclude for i in range(m.start, m.end)}
+    rules: dict[str, set[str]] = defaultdict(set)
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for match_id, s, e in cue_matcher()(span):
+        s += span.start
+        e += span.start
+        if any(i in blocked for i in range(s, e)):
+            continue
+        rule = sdoc.vocab.strings[match_id]
+        ex_id = rule.split("#", 1)[0]
+        rules[ex_id].add(rule)
+        spans[ex_id].append((sdoc[s].idx, sdoc[e - 1].idx + len(sdoc[e - 1]), rule))
+    if not rules:
+        return None, []
+    # The starting position the text describes breaks ties between similar movements.
+    positions = {sdoc.vocab.strings[mid] for mid, _, _ in pattern_matcher("positions")(span)}
+    index = resources.exercise_index()
+
+    def score(ex_id: str) -> float:
+        bonus = 0.0
+        if positions:
+            bonus = POSITION_WEIGHT if index[ex_id].position in positions else -POSITION_WEIGHT
+        return len(rules[ex_id]) + bonus
+
+    ranked = sorted(rules, key=lambda ex_id: (-score(ex_id), ex_id))
+    best = ranked[0]
+    margin = score(best) - (score(ranked[1]) if len(ranked) > 1 else 0.0)
+    if len(rules[best]) >= min_cues and margin >= INFER_MARGIN:
+        return best, sorted(spans[best])
+    return None, []
+
+
+# --------------------------------------------------------------------------- outline
+
+
+@dataclass
+class Outline:
+    """What ``build_segments`` works with: the document, its sections and what was found."""
+
+    sdoc: Doc
+    sections: Sequence[Section]
+    mentions: Sequence[Span]
+    refs: set[int]
+    dosages: Sequence[Dosage]
+    index: NameIndex
+    title: str | None = None
+
+
+def _states_values(dosages: Sequence[Dosage], start: int, end: int) -> bool:
+    """True when ``[start, end)`` states a value of its own (guidance for every exercise aside)."""
+    return any(start <= d.start < end and not d.generic for d in dosages)
+
+
+_BODY_WORDS_CACHE: dict[str, bool] = {}
+
+
+def _instructions(sdoc: Doc, start: int, end: int) -> bool:
+    """The text reads as exercise instructions: it names body parts or positions."""
+    terms = resources.domain_terms()
+    words = terms["body_parts"] | terms["positions"]
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    return span is not None and sum(t.lower_ in words for t in span) >= 2
+
+
+def build_segments(outline: Outline) -> list[Segment]:
+    """Cut the repaired text into segments, each about one exercise, a group, or nothing."""
+    sdoc, secs, dosages = outline.sdoc, outline.sections, outline.dosages
+    text = sdoc.text
+    segments = [Segment(start=0)]
+    structural = False  # the document names an exercise in its structure
+
+    def current() -> Segment:
+        return segments[-1]
+
+    def start(seg: Segment) -> None:
+        if seg.start <= current().start and (len(segments) > 1 or seg.start == current().start):
+            segments[-1] = seg
+        else:
+            segments.append(seg)
+
+    def body_end(k: int) -> int:
+        """End of the body under section ``k``: the next section of its kind or a heading."""
+        sec = secs[k]
+        for later in secs[k + 1 :]:
+            if later.kind == "heading" and later.role is None:
+                return later.start
+            if sec.kind != "heading" and later.kind == sec.kind and later.title:
+                return later.start
+        return len(text)
+
+    previous: Section | None = None
+    for k, sec in enumerate(secs):
+        named = [m for m in outline.mentions if sec.start <= m.start_char < sec.end and m.start not in outline.refs]
+        titled = (
+            sec.kind in ("heading", "item", "row")
+            and sec.title
+            or (sec.kind == "field" and sec.role is None and sec.title)
+        )
+        if sec.kind == "heading" and sec.role is not None:
+            previous = sec
+            continue  # a label ('Setup', 'Tips') or a progression heading: part of the exercise
+        if titled and sec.name_start is not None and sec.name_end is not None:
+            raw_name = text[sec.name_start : sec.name_end]
+            name = clean_name(raw_name)
+            in_name = [m for m in named if sec.name_start <= m.start_char and m.end_char <= sec.name_end + 1]
+            end = body_end(k)
+            has_body = _states_values(dosages, sec.start, end) or _instructions(sdoc, sec.name_end, end)
+            is_title = sec.kind == "heading" and k == 0 and outline.title is not None and name == outline.title
+            verdict = judge(outline.index, name, in_name, has_body)
+            if is_title and verdict.kind != "exercise":
+                start(Segment(start=sec.start, how="none", level=0))
+                previous = sec
+                continue
+            level = sec.level if sec.kind == "heading" else 10 + sec.level
+            how = {"heading": "heading", "row": "row"}.get(sec.kind, "item")
+            if verdict.kind in ("exercise", "new"):
+                structural = True
+                if (
+                    verdict.exercise_id is not None
+                    and verdict.exercise_id == current().exercise_id
+                    and (sec.kind == "heading" and current().how == "heading")
+                ):
+                    current().mentions.extend(in_name[:1])  # the same exercise named again
+                else:
+                    name_start = sec.name_start + raw_name.find(name) if name in raw_name else sec.name_start
+                    start(
+                        Segment(
+                            start=sec.start,
+                            how=how,
+                            exercise_id=verdict.exercise_id,
+                            level=level,
+                            mentions=in_name[:1],
+                            heading=text[sec.start : sec.end].strip(),
+                            name=name,
+                            name_span=(name_start, name_start + len(name)),
+                            new_name=name if verdict.kind == "new" else None,
+                            mapping=verdict.mapping,
+                        )
+                    )
+                _after_name(outline, current(), sec, named, in_name)
+                previous = sec
+                continue
+            if sec.kind == "heading" or verdict.kind in ("group", "lost"):
+                subtitle = (
+                    sec.kind == "heading"
+                    and previous is not None
+                    and previous.kind == "heading"
+                    and current().is_exercise
+                    and current().how == "heading"
+                    and verdict.kind == "none"
+                )
+                if subtitle:
+                    previous = sec
+                    continue  # 'Bottom to heels stretch' / 'Stretches and mobilises the spine'
+                unnamed = verdict.kind == "lost" or verdict.kind == "none" and sec.kind == "heading"
+                heading = text[sec.start : sec.end].strip()
+                start(Segment(start=sec.start, how="unnamed" if unnamed else "group", level=level, heading=heading))
+                if verdict.kind == "group" and sec.kind != "heading":
+                    _list_names(outline, current(), sec, named, in_name)
+                previous = sec
+                continue
+        if sec.kind == "field" and sec.role is not None:
+            previous = sec
+            continue
+        _prose(outline, segments, start, sec, named, structural)
+        previous = sec
+    _finish(outline, segments)
+    return segments
+
+
+def _after_name(outline: Outline, seg: Segment, sec: Section, named: Sequence[Span], in_name: Sequence[Span]) -> None:
+    """Mentions after the name on the same line of the same exercise stay with it."""
+    seg.mentions.extend(m for m in named if m not in in_name and m.id_ == seg.exercise_id)
+
+
+def _list_names(outline: Outline, seg: Segment, sec: Section, named: Sequence[Span], in_name: Sequence[Span]) -> None:
+    """A group item lists exercises after its name ('Warm up (5 min): jogging, jumping jacks')."""
+    seg.listed.extend(m for m in named if m not in in_name and not is_activity(m.text))
+
+
+def _prose(outline: Outline, segments: list[Segment], start, sec: Section, named: list[Span], structural: bool) -> None:
+    """Paragraphs, cues and steps: lexicon mentions in running text."""
+    sdoc, dosages = outline.sdoc, outline.dosages
+    current = segments[-1]
+    scoped = current.is_exercise and current.how in ("heading", "item", "row", "lead") or (current.how == "unnamed")
+    lead = named[0] if named else None
+    if scoped and lead and lead.id_ != current.exercise_id and is_lead(sdoc, lead, sec.start):
+        level = current.level + (0 if current.how == "lead" else 1)
+        start(Segment(start=sec.start, exercise_id=lead.id_, how="lead", level=level, mentions=[lead]))
+        segments[-1].mentions.extend(m for m in named[1:] if m.id_ == lead.id_)
+        return
+    if named and not scoped:
+        if not current.is_exercise:  # a description before the first name: 'squeeze your glutes, hold 10 s'
+            first = clause_start(sdoc, named[0])
+            if _states_values(dosages, sec.start, first):
+                inferred, cues = infer_exercise(sdoc, sec.start, first, min_cues=1)
+                if inferred and inferred != named[0].id_:
+                    seg = Segment(start=sec.start, exercise_id=inferred, how="inferred", cue_spans=cues)
+                    seg.level = current.level
+                    start(seg)
+        listed = overview_mentions(named)
+        if listed:
+            start(
+                Segment(
+                    start=min(sdoc[i].idx for i in listed),
+                    how="overview",
+                    level=current.level,
+                    mentions=[m for m in named if m.start in listed],
+                )
+            )
+        for m in named:
+            cur = segments[-1]
+            if m.start in listed or is_activity(m.text):
+                continue
+            if m.id_ == cur.exercise_id:
+                cur.mentions.append(m)
+                continue
+            single = sum(t.is_alpha for t in m) < 2
+            if (structural or single) and not (introduced(sdoc, m, dosages) or is_lead(sdoc, m, sec.start)):
+                continue  # a passing mention in a structured text, or a bare common word
+            prev_end = cur.mentions[-1].end_char if cur.mentions else cur.start
+            # A value stated between the previous exercise and this one, not right before this
+            # name, still belongs to the previous exercise.
+            before = [d.end for d in dosages if prev_end <= d.start and d.end <= m.start_char - 20]
+            boundary = max(clause_start(sdoc, m), sec.start, prev_end, *before)
+            start(Segment(start=boundary, exercise_id=m.id_, how="mention", level=cur.level, mentions=[m]))
+        return
+    if named:
+        current.mentions.extend(m for m in named if m.id_ == current.exercise_id)
+        return
+    if (
+        not scoped
+        and (not structural or current.how in ("none", "inferred", "overview"))
+        and sec.kind
+        in (
+            "paragraph",
+            "cue",
+        )
+    ):
+        min_cues = 1 if _states_values(dosages, sec.start, sec.end) else INFER_MIN_CUES
+        inferred, cues = infer_exercise(sdoc, sec.start, sec.end, min_cues=min_cues)
+        if inferred and inferred != current.exercise_id:
+            start(Segment(start=sec.start, exercise_id=inferred, how="inferred", level=current.level, cue_spans=cues))
+
+
+def _finish(outline: Outline, segments: list[Segment]) -> None:
+    """Section ends; unnamed headings inferred from their description or dropped."""
+    sdoc, dosages = outline.sdoc, outline.dosages
+    text = sdoc.text
+    for i, seg in enumerate(segments):
+        end = segments[i + 1].start if i + 1 < len(segments) else len(text)
+        seg.section_end = end
+        if seg.how == "unnamed" and seg.exercise_id is None:
+            has_values = _states_values(dosages, seg.start, end)
+            if lost_name(heading_name(seg.heading or "")):
+                inferred, cues = infer_exercise(
+                    sdoc, seg.start, end, exclude=outline.mentions, min_cues=1 if has_values else INFER_MIN_CUES
+                )
+                if inferred:
+                    seg.exercise_id, seg.cue_spans = inferred, cues
+                    continue
+            if not has_values:
+                seg.how = "none"  # a topic heading: nothing to review
+
+
+def name_words(name: str) -> set[str]:
+    """Normalized words of a name (for comparing a heading with the document title)."""
+    return set(normalize_name(name).split())
