@@ -85,7 +85,10 @@ _FIELD_ORDER = {name: i for i, name in enumerate(("hold_seconds", "reps", "sets"
 SECONDS_PER_UNIT = {
     "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
     "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    '"': 1, "″": 1, "”": 1, "'": 60, "′": 60, "’": 60,
 }  # fmt: skip
+# Units that count only written straight after the number: "5m", '30"' (seconds), "1'" (minutes).
+GLUED_UNITS = frozenset({"m", '"', "″", "”", "'", "′", "’"})
 REP_WORDS = frozenset({"rep", "reps", "repetition", "repetitions", "times", "time"})
 SET_WORDS = frozenset({"set", "sets", "round", "rounds", "circuit", "circuits"})
 TIMES_SIGNS = frozenset({"x", "×"})
@@ -130,6 +133,10 @@ _SIDE_NOUNS = frozenset({"side", "sides", "leg", "legs", "arm", "arms", "knee", 
 _SIDE_LEADS = frozenset({"on", "to", "for", "in", "with"})
 _SIDE_QUANTIFIERS = frozenset({"each", "every", "either", "both"})
 _PLACE_NOUNS = frozenset({"top", "bottom", "end"})
+
+
+# Words after a bare number that leave it a value ('10 of these', '5 on each side', '3 each').
+_COUNTED_AFTER = frozenset({"of", "on", "per", "each", "a", "for", "with", "to", "or", "and", "in", "ea", "every"})
 
 
 class Tok(NamedTuple):
@@ -230,8 +237,8 @@ def phrase_end(tok: Token) -> bool:
     if nxt.is_space or nxt.is_punct:
         return True
     word, second, third = nxt.lower_, _lower(doc, i + 1), _lower(doc, i + 2)
-    if word in PHRASE_FOLLOWERS:
-        return True
+    if word in PHRASE_FOLLOWERS or nxt.is_alpha and second in {":", "="}:
+        return True  # ...or the next field's label: "HOLD: 2 DAILY: 1"
     if word in {"to", "or"} and (  # a range goes on: "Pigeon: 30 seconds to a minute"
         second in {"a", "an", "half"} or (i + 1 < len(doc) and doc[i + 1].like_num)
     ):
@@ -465,9 +472,10 @@ def amounts(tokens: Sequence[Tok]) -> list[Amount]:
 
 
 def _is_time_unit(tokens: Sequence[Tok], k: int) -> bool:
-    """A time unit at ``k``; "m" only when glued to the number before it ("5m", not "5 m")."""
+    """A time unit at ``k``; "m" and the quote marks only when glued to the number before it
+    ("5m", '30"', "1'"; not "5 m" or a closing quote after a space)."""
     text = tokens[k].text
-    return text in SECONDS_PER_UNIT and (text != "m" or tokens[k].glued)
+    return text in SECONDS_PER_UNIT and (text not in GLUED_UNITS or tokens[k].glued)
 
 
 def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
@@ -493,6 +501,18 @@ def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
     ({'reps': (2, 2)}, {'reps': (1, 2)})
     """
     found = amounts(tokens)
+    # A count of things beside a stated dosage is no value: "alternate between these 2 stances
+    # 5 times" (2 stances, 5 times).
+    if any(a.unit for a in found):
+        found = [
+            a
+            for a in found
+            if a.unit
+            or a.end >= len(tokens)
+            or not tokens[a.end].text.isalpha()
+            or tokens[a.end].text in TIMES_SIGNS
+            or tokens[a.end].text in _COUNTED_AFTER
+        ]
     out: dict[str, tuple[float, float]] = {}
     for idx, amount in enumerate(found):
         before = tokens[amount.start - 1].text if amount.start > 0 else ""
@@ -513,6 +533,8 @@ def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
             role = "hold_seconds"
         elif before == "of" and "sets" in out:
             role = "reps"
+        elif label == "HOLD" and before in {":", "="}:
+            role = "hold_seconds"  # a hold field without a unit: "HOLD: 2" is read as seconds
         else:
             role = {"REPS": "reps", "SETS": "sets"}.get(label)
         if role is None or (role in out and out[role] != (amount.lo, amount.hi)):
@@ -571,12 +593,29 @@ class _Candidate:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop punctuation and whitespace at both ends: no dosage span starts or ends with them."""
+    """Drop punctuation and whitespace at both ends: no dosage span starts or ends with them,
+    but for a quote mark that is a unit ('30"', "1'")."""
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and not _quote_unit(doc, end - 1):
         end -= 1
     return start, end
+
+
+def _quote_unit(doc: Doc, i: int) -> bool:
+    """A quote mark written straight after a number: seconds ('30"') or minutes ("1'"), unless
+    it closes a quotation opened earlier in the line ("he said 'hold 30' and left")."""
+    tok = doc[i]
+    if tok.text not in GLUED_UNITS or i == 0 or not doc[i - 1].like_num or doc[i - 1].whitespace_:
+        return False
+    for j in range(i - 2, max(-1, i - 12), -1):
+        prev = doc[j]
+        if prev.is_space and "\n" in prev.text:
+            break
+        opens = prev.text == tok.text or (prev.text, tok.text) in {("“", "”"), ("‘", "’")}
+        if opens and not prev.whitespace_ and (j == 0 or doc[j - 1].whitespace_ or doc[j - 1].is_punct):
+            return False
+    return True
 
 
 def _cut_off(doc: Doc, start: int, end: int) -> bool:
@@ -679,6 +718,8 @@ def find(doc: Doc) -> list[Dosage]:
     for label, rule, start, end in matches:
         if label not in FIELDS or any(i in blocked for i in range(start, end)):
             continue
+        if end > start and doc[end - 1].text in GLUED_UNITS and not _quote_unit(doc, end - 1):
+            continue  # a closing quote, not a unit
         matched_end = end
         if label == "HOLD":
             end = _range_end(doc, start, end, blocked)

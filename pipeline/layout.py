@@ -40,6 +40,7 @@ class Vocabulary:
     field_labels: dict[str, str]
     label_headings: frozenset[str]
     lead_ins: tuple[str, ...]
+    level_words: frozenset[str]
 
 
 ROLES = frozenset({"hold", "reps", "sets", "dose", "frequency", "rest", "tempo", "side", "progression", "info", "name"})
@@ -59,6 +60,7 @@ def vocabulary() -> Vocabulary:
         field_labels=labels,
         label_headings=frozenset(" ".join(h.lower().split()) for h in data["label_headings"]),
         lead_ins=tuple(sorted({" ".join(w.lower().split()) for w in data["lead_ins"]}, key=lambda s: (-len(s), s))),
+        level_words=frozenset(w.lower() for w in data["level_words"]),
     )
 
 
@@ -114,12 +116,16 @@ _INSTRUCTION_VERBS = frozenset(
     straighten tighten squeeze relax return repeat turn tilt move rotate roll slide reach step walk
     breathe inhale exhale make try do start begin avoid use wash apply open insert wet mix add cover
     stir preheat bake shape score check see wait let allow look take find get go rest stop draw
-    extend cross drop sink hinge engage brace tuck clasp grab hug interlock point flex""".split()
+    extend cross drop sink hinge engage brace tuck clasp grab hug interlock point flex alternate stay
+    continue change switch remain""".split()
 )
 _FOLLOWERS = frozenset(
     """your the a an one both this these that it them on in into onto with up down back forward
     for from over out off against until slowly gently each every all any some my his her their
-    our yourself""".split()
+    our yourself between""".split()
+)
+_FUNCTION_WORDS = frozenset(
+    "the a an of for to in on at with by from before after until as or and your my their this that".split()
 )
 _FUNCTION_END = frozenset(
     """a an the and or but to of in on at for with from by as that which who your my our their
@@ -167,8 +173,8 @@ def reads_as_name(text: str) -> bool:
     lower = [w.lower() for w in words]
     if any(re.split(r"['’]", w)[0] in _PRONOUNS for w in lower):
         return False
-    if _FIGURE.match(t):
-        return False
+    if _FIGURE.match(t) or sum(w in _FUNCTION_WORDS for w in lower) > 3:
+        return False  # 'Charge the device for a minimum of eight hours before' is a sentence
     return not (lower[0] in _INSTRUCTION_VERBS and any(w in _FOLLOWERS for w in lower[1:3]))
 
 
@@ -241,7 +247,7 @@ def read(text: str, rows: dict[int, tuple[int, int]] | None = None) -> list[Line
                 name_stop = label[1]
             else:
                 name_stop = name_end(text, body, ce)
-            title = reads_as_name(text[body:name_stop])
+            title = reads_as_name(text[body:name_stop]) and not _SENTENCE_END.search(text[body:ce])
             number = marker[2]
             out.append(Line(cs, ce, "item", indent, 1 + indent // 2, number, body, title, name_stop, role))
             continue
@@ -277,7 +283,9 @@ def _headings(text: str, out: list[Line], vocab: Vocabulary) -> list[Line]:
         if ln.kind != "heading":
             continue
         key = _heading_key(text, ln)
-        label = key in vocab.label_headings or texts[key] > 1
+        words = re.findall(r"[a-z0-9]+", key)
+        levels = bool(words) and all(w in vocab.level_words for w in words)  # 'Beginner Intermediate Advanced'
+        label = key in vocab.label_headings or texts[key] > 1 or levels
         role = vocab.field_labels.get(key)
         role = role if role in ("progression", "rest", "tempo") else "label" if label else None
         if ln.level:  # Markdown

@@ -116,14 +116,14 @@ def normalize_name(name: str) -> str:
 def singular(word: str) -> str:
     """English singular of a plural noun, by suffix rules (good enough for exercise names).
 
-    >>> [singular(w) for w in ["stretches", "bridges", "tilts", "press", "calves", "ups"]]
-    ['stretch', 'bridge', 'tilt', 'press', 'calf', 'up']
+    >>> [singular(w) for w in ["stretches", "bridges", "tilts", "press", "calves", "ups", "squeezes"]]
+    ['stretch', 'bridge', 'tilt', 'press', 'calf', 'up', 'squeeze']
     """
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
+    if word.endswith(("ches", "shes", "sses", "xes", "zzes")):
         return word[:-2]
     if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
@@ -419,10 +419,18 @@ def names_a_movement(name: str) -> bool:
 
 
 def is_activity(name: str) -> bool:
-    """A cardio or daily activity named as such ('Light jogging', 'Stationary bike: pedal')."""
+    """A cardio or daily activity named as such ('Light jogging', 'Stationary bike'), not a name
+    that only contains one ('Stretching calf', 'Walking lunges').
+
+    >>> [is_activity(n) for n in ["Light jogging", "Stationary bike", "Stretching Calf", "Walking lunges"]]
+    [True, True, False, False]
+    """
     vocab = vocabulary()
-    text = " " + " ".join(normalize_name(name).split()) + " "
-    return any(f" {a} " in text for a in vocab.activities)
+    words = [w for w in normalize_name(_PARENTHESIS.sub(" ", name)).split() if w not in _ACTIVITY_ADJECTIVES]
+    return " ".join(words) in vocab.activities
+
+
+_ACTIVITY_ADJECTIVES = frozenset({"light", "gentle", "easy", "brisk", "moderate", "slow", "steady", "some", "a", "an"})
 
 
 def is_topic(name: str) -> bool:

@@ -4,7 +4,8 @@ spaCy's English tokenizer already splits "8-10" into 8, -, 10 and "5m" into 5, m
 the rest of the notation used in exercise texts, each as an affix rule (the text is never edited):
 
 - an en or em dash between numbers: "3–5" → 3, –, 5;
-- a unit glued to a number: "30s", "30sec", "5min", "10reps" → number, unit;
+- a unit glued to a number: "30s", "30sec", "5min", "10reps", "15times" → number, unit;
+- a dash glued to the next number: "10 -20 times" → 10, -, 20 (a range, not a negative number);
 - the multiplication sign in all its spellings: "10x", "x10", "3x10", "3×10", "2x/day".
 
 A bare "s" is split off a number of at most three digits that stands alone, so "1990s" and "MP3s"
@@ -24,7 +25,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 # Units and the multiplication sign that may be written glued to a number. Longest first, so
 # that the alternation takes "secs" before "s". Case-insensitive through a scoped flag, since a
 # global flag cannot sit inside spaCy's combined affix regex.
-_UNITS = "repetitions|repetition|reps|rep|seconds|second|secs|sec|minutes|minute|mins|min"
+_UNITS = "repetitions|repetition|reps|rep|seconds|second|secs|sec|minutes|minute|mins|min|times|breaths"
 _TIMES = "[x×]"
 
 SUFFIXES = [
@@ -39,6 +40,8 @@ SUFFIXES = [
 PREFIXES = [
     # "x10", "X10", "×10": the multiplication sign before a digit.
     rf"(?i:{_TIMES})(?=[0-9])",
+    # "10 -20 times": a dash before a number is a range's dash, not a minus sign.
+    r"[-–—](?=[0-9])",
 ]
 INFIXES = [
     # "3–5", "3—5": dashes between numbers (spaCy already splits the ASCII hyphen).

@@ -32,6 +32,17 @@ def run(text: str) -> list[Dosage]:
 
 
 HOLD = [
+    # A hold field without a unit is read as seconds; quote marks after a number are units.
+    ("HOLD: 4", [("hold_seconds", 4, 4)]),
+    ("Hold = 6-8", [("hold_seconds", 6, 8)]),
+    ('Wall sit: hold 40" and rest.', [("hold_seconds", 40, 40)]),
+    ("Dead hang 1' then drop down.", []),
+    ("Plank: hold 2' then rest.", [("hold_seconds", 120, 120)]),
+    ("He said 'hold 30' and left", []),
+    # A timed set of a dynamic exercise.
+    ("March on the spot and repeat for about 2 minutes.", [("hold_seconds", 120, 120)]),
+    ("Keep going for a minute.", [("hold_seconds", 60, 60)]),
+    ("Stay in this stance for 20 seconds, then step back.", [("hold_seconds", 20, 20)]),
     ("Hold for 30 seconds.", [("hold_seconds", 30, 30)]),
     ("Wall squat 3 x 40s", [("sets", 3, 3), ("hold_seconds", 40, 40)]),
     ("Then just hang out here for about 45 seconds.", [("hold_seconds", 45, 45)]),
@@ -201,6 +212,10 @@ HOLD = [
 ]
 
 REPS = [
+    ("Rock between the two positions 8 times.", [("reps", 8, 8)]),
+    ("Alternate between these 3 shapes 6 times without stopping.", [("reps", 6, 6)]),
+    ("Repeat 12-15times in a row.", [("reps", 12, 15)]),
+    ("Repeat 8 -12 times.", [("reps", 8, 12)]),
     ("Do 10 reps.", [("reps", 10, 10)]),
     ("Do 10-15 reps.", [("reps", 10, 15)]),
     ("Do 8–12 repetitions.", [("reps", 8, 12)]),
@@ -299,6 +314,8 @@ SETS = [
 ]
 
 SIDE = [
+    ("Tilt to the left 4 times, then repeat the exercise turning to the right.", [("reps", 4, 4), ("per_side", True)]),
+    ("Then repeat the stretch on the other side.", [("per_side", True)]),
     ("Repeat on each side.", [("per_side", True)]),
     ("Do it on each leg.", [("per_side", True)]),
     ("Stretch per side.", [("per_side", True)]),
@@ -339,6 +356,8 @@ SIDE = [
 ]
 
 FREQUENCY = [
+    ("2-3x/daily or as advised", [("frequency", 2, 3, "day")]),
+    ("Do them 4x daily.", [("frequency", 4, 4, "day")]),
     ("Do this twice a day.", [("frequency", 2, 2, "day")]),
     ("Do them 3 times a week.", [("frequency", 3, 3, "week")]),
     ("Repeat this exercise 3 times a week.", [("frequency", 3, 3, "week")]),

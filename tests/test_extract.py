@@ -149,6 +149,90 @@ CASES = [
             ("double-knee-to-chest", "per_side", False),
         },
     ),
+    (
+        "a numbered handout: names the lexicon does not know, Repeat fields, a repeated label",
+        "1. Sofa Edge Knee Glides:\n\nSit on the sofa edge and slide one heel toward the sofa, then back out.\n\n"
+        "Repeat: 15 times\n\nKnee exercises\n2. Glute Bridge:\n\nLie on your back with knees bent and lift "
+        "your hips. Hold for 4 seconds.\n\nRepeat: 8 times\n\nKnee exercises\n",
+        {
+            ("?Sofa Edge Knee Glides", "exercise", None),
+            ("?Sofa Edge Knee Glides", "reps", (15, 15)),
+            ("bridge", "exercise", None),
+            ("bridge", "hold_seconds", (4, 4)),
+            ("bridge", "reps", (8, 8)),
+        },
+    ),
+    (
+        "field labels glued together, a hold field without a unit, frequency fields",
+        "Wall Push Up\n\nREPS: 12SETS: 2HOLD: 3DAILY: 1WEEKLY: 4\n\nSetup\n\nStand facing a wall with your "
+        "hands on it at shoulder height.\n\nMovement\n\nBend your elbows to bring your chest to the wall.\n",
+        {
+            ("?Wall Push Up", "exercise", None),
+            ("?Wall Push Up", "reps", (12, 12)),
+            ("?Wall Push Up", "sets", (2, 2)),
+            ("?Wall Push Up", "hold_seconds", (3, 3)),
+        },
+    ),
+    (
+        "a checklist: dosage after the name, cardio and rest are no exercises",
+        "- [ ] Warm up (5 min): light jogging\n  - [x] _Bird dog_ 3x8\n  - [x] Dead bug — 10 each side\n"
+        "- [ ] Stationary bike: pedal easy for 10 minutes\n- [ ] Rest 2 minutes\n",
+        {
+            ("bird-dog", "exercise", None),
+            ("bird-dog", "sets", (3, 3)),
+            ("bird-dog", "reps", (8, 8)),
+            ("dead-bug", "exercise", None),
+            ("dead-bug", "reps", (10, 10)),
+            ("dead-bug", "per_side", True),
+        },
+    ),
+    (
+        "table rows: the name column by its header, a rest row holds no value for its neighbour",
+        "| Reps | Exercise |\n|---|---|\n| 8 | Cat-cow |\n| 60s | Rest |\n| 30s | Side plank |\n\n"
+        "Keep your back long and your core braced in every exercise.\n",
+        {
+            ("cat-cow", "exercise", None),
+            ("cat-cow", "reps", (8, 8)),
+            ("side-plank", "exercise", None),
+            ("side-plank", "hold_seconds", (30, 30)),
+        },
+    ),
+    (
+        "numbers under Progression and Rest are no values",
+        "## Bird dog\nSets: 2\nRepetitions: 10\nRest: 45 seconds between sets\nDescription: Kneel on all fours "
+        "and reach one arm and the opposite leg out.\nProgression: hold each reach for 5 seconds, or do 3 sets.\n",
+        {("bird-dog", "exercise", None), ("bird-dog", "sets", (2, 2)), ("bird-dog", "reps", (10, 10))},
+    ),
+    (
+        "a group heading's dosage reaches the exercises under it (section scope)",
+        "## Circuit: 3 rounds\n\n- Squats: 12 reps\n- Plank: hold 30 seconds\n\nKeep your knees over your "
+        "toes and your hips level.\n",
+        {
+            ("squat", "exercise", None),
+            ("squat", "sets", (3, 3)),
+            ("squat", "reps", (12, 12)),
+            ("plank", "exercise", None),
+            ("plank", "sets", (3, 3)),
+            ("plank", "hold_seconds", (30, 30)),
+        },
+    ),
+    (
+        "a subtitle under an exercise heading does not end it",
+        "Child's pose\n\nA gentle resting stretch for the back\n\n- Kneel and sit back on your heels with your "
+        "arms long.\n- Hold 30 seconds.\n",
+        {("childs-pose", "exercise", None), ("childs-pose", "hold_seconds", (30, 30))},
+    ),
+    (
+        "a block of nothing but values by level is read as one range",
+        "Shoulder blade squeeze\n\n- Pull your shoulder blades together and hold 2 seconds.\n\n"
+        "Easy Medium Hard\n1 set\n8 reps\n2 sets\n10 reps\n3 sets\n12 reps\n",
+        {
+            ("shoulder-blade-squeeze", "exercise", None),
+            ("shoulder-blade-squeeze", "hold_seconds", (2, 2)),
+            ("shoulder-blade-squeeze", "sets", (1, 3)),
+            ("shoulder-blade-squeeze", "reps", (8, 12)),
+        },
+    ),
 ]
 
 
@@ -168,6 +252,12 @@ def test_extract_attaches_values(label, text, expected):
         "The squat team held the lead for 30 seconds before the bridge collapsed in the second half.",
         "Council news: a lost bird dog was found near the bridge after 2 days. It is crunch time for the "
         "plank road repairs, which take 3 sets of crews working 10 hours.",
+        # A device manual: numbered steps, seconds on each side.
+        "Quick start\n1. Charge the unit for 8 hours before first use.\n2. Press the power button for 3 seconds.\n"
+        "3. Brush 15 seconds on each side of the mouth.\n",
+        # A recipe: 'stretch and fold' in sets, rest times.
+        "- Mix the flour and water and let it rest for 30 minutes.\n- Stretch and fold the dough: this is 1 set. "
+        "Do at least 4 sets, one every half hour.\n- Bake for 40 minutes.\n",
     ],
 )
 def test_extract_non_exercise_text_yields_nothing(text):
@@ -198,3 +288,26 @@ def test_extract_evidence_quotes_are_raw_slices(seed_runs):
                 assert run.document.raw_text[ev.start : ev.end] == ev.quote
                 checked += 1
     assert checked > 50
+
+
+def test_extract_separately_named_sections_of_one_exercise_stay_apart():
+    """Two numbered sections that map to the same lexicon id are two claims, each with its values."""
+    text = (
+        "1. Neck retraction\nSit tall and draw your chin straight back. Repeat 5 times.\n"
+        "2. Chin tuck\nLying on your back, nod your chin gently. Hold 5 seconds.\n"
+    )
+    doc = build_document(text.encode(), doc_id="neck.txt", path="raw/neck.txt")
+    result = extract.extract_document(doc, normalize.normalize_document(doc))
+    claims = sorted((c.claim.name_as_written, c.exercise_id, c.claim.reps, c.claim.hold_seconds) for c in result.claims)
+    assert [(n, i) for n, i, *_ in claims] == [("Chin tuck", "chin-tuck"), ("Neck retraction", "chin-tuck")]
+    assert claims[0][3] is not None and claims[0][2] is None  # the tuck holds
+    assert claims[1][2] is not None and claims[1][3] is None  # the retraction repeats
+
+
+def test_extract_evidence_says_where_each_value_was_given():
+    text = "Hold each stretch for 20 seconds.\n\n## Circuit: 2 rounds\n\n- Cobra: 8 reps\n"
+    doc = build_document(text.encode(), doc_id="scope.md", path="raw/scope.md")
+    (item,) = extract.extract_document(doc, normalize.normalize_document(doc)).claims
+    scopes = {(ev.field, ev.scope) for ev in item.claim.evidence if ev.field != "name"}
+    assert scopes == {("reps", "stated"), ("sets", "section"), ("hold_seconds", "document")}
+    assert item.claim.scopes == {"reps": "stated", "sets": "section", "hold_seconds": "document"}

@@ -136,6 +136,17 @@ def suppressed(secs: Sequence[Section], dosages: Sequence[Dosage]) -> list[Dosag
     return out
 
 
+def in_markers(secs: Sequence[Section], dosages: Sequence[Dosage]) -> list[Dosage]:
+    """Dosages outside list markers and item labels: 'Exercise 1 - Neck Rotations' numbers the
+    item, it states no repetition."""
+    markers = [
+        (s.start, s.name_start)
+        for s in secs
+        if s.kind in ("heading", "item") and s.name_start is not None and s.name_start > s.start
+    ]
+    return [d for d in dosages if not any(a <= d.start < b for a, b in markers)]
+
+
 def value_blocks(sdoc: Doc, secs: Sequence[Section], dosages: Sequence[Dosage]) -> list[tuple[int, int]]:
     """Paragraphs that hold nothing but values ('1-2 sets 5-10 reps 2 sets 10-15 reps')."""
     out = []
@@ -153,6 +164,24 @@ def value_blocks(sdoc: Doc, secs: Sequence[Section], dosages: Sequence[Dosage]) 
     return out
 
 
+def instances(segments: Sequence[Segment], groups: dict[str, list[int]]) -> dict[tuple[str, int], list[int]]:
+    """One claim per written instance of an exercise: segments found in prose join the instance
+    before them; separately named or numbered sections of one exercise ('Cervical Retraction'
+    and 'Chin Tuck', 'Hip Flexion' #4 and #8) stay apart."""
+    out: dict[tuple[str, int], list[int]] = {}
+    for key, idxs in groups.items():
+        seen: dict[str, int] = {}
+        current = 0
+        if not idxs:
+            out[(key, 0)] = []
+        for i in idxs:
+            inst = segments[i].instance
+            if inst is not None:
+                current = seen.setdefault(inst, len(seen))
+            out.setdefault((key, current), []).append(i)
+    return out
+
+
 def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
     """Claims for every exercise the document names or clearly describes."""
     _, pieces = alignment.apply(doc.text, [(e.start, e.end, e.after) for e in ndoc.edits])
@@ -160,7 +189,7 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
     ctx = Context(doc=doc, sdoc=sdoc, pieces=pieces)
     mentions = sorted(sdoc.spans[EXERCISE_KEY], key=lambda s: s.start)
     secs = sections_in_repaired_text(doc, pieces)
-    found = suppressed(secs, dosage.find(sdoc))
+    found = in_markers(secs, suppressed(secs, dosage.find(sdoc)))
     outline = Outline(
         sdoc=sdoc,
         sections=secs,
@@ -176,11 +205,14 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
         return DocumentResult(doc_id=doc.doc_id, claims=[], unnamed=[])
 
     starts = [s.start for s in segments]
-    generic = [d for d in found if d.generic]
+    generic: list[Dosage] = []
     attached: dict[int, list[Dosage]] = defaultdict(list)
     for d in found:
-        if not d.generic:
-            attached[bisect_right(starts, d.start) - 1].append(d)
+        i = bisect_right(starts, d.start) - 1
+        if d.generic and not (segments[i].is_exercise and segments[i].how in ("heading", "item", "row")):
+            generic.append(d)  # guidance for every exercise, given outside an exercise's own section
+        else:
+            attached[i].append(d)
     blocks = value_blocks(sdoc, secs, found)
 
     groups: dict[str, list[int]] = defaultdict(list)
@@ -191,14 +223,14 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
         if key:
             groups[key].append(i)
     claims = []
-    for key, idxs in sorted(groups.items()):
+    for key, idxs in sorted(instances(segments, groups).items()):
         segs = [segments[i] for i in idxs]
         if not segs:  # only named in a list
             listed = [
-                m for s in segments for m in (s.listed + (s.mentions if s.how == "overview" else [])) if m.id_ == key
+                m for s in segments for m in (s.listed + (s.mentions if s.how == "overview" else [])) if m.id_ == key[0]
             ]
-            segs = [Segment(start=listed[0].start_char, exercise_id=key, how="overview", mentions=listed[:1])]
-        exercise_id = None if key.startswith("new:") else key
+            segs = [Segment(start=listed[0].start_char, exercise_id=key[0], how="overview", mentions=listed[:1])]
+        exercise_id = None if key[0].startswith("new:") else key[0]
         pools = {
             "stated": [d for i in idxs for d in attached.get(i, [])],
             "section": [d for i in idxs for g in enclosing_groups(segments, i) for d in attached.get(g, [])],

@@ -79,6 +79,7 @@ class Segment:
     name_span: tuple[int, int] | None = None
     new_name: str | None = None  # a name the lexicon does not know
     mapping: tuple[str, float] = ("alias", 100.0)
+    number: int | None = None  # the item's number: separately numbered items are separate exercises
     cue_spans: list[tuple[int, int, str]] = field(default_factory=list)
     section_end: int = 0
     listed: list[Span] = field(default_factory=list)  # exercises a group item lists
@@ -86,6 +87,14 @@ class Segment:
     @property
     def is_exercise(self) -> bool:
         return self.exercise_id is not None or self.new_name is not None
+
+    @property
+    def instance(self) -> str | None:
+        """Which written instance of its exercise a structural segment is ('Hip Flexion' #4 and
+        #8 are two); None for segments found in prose, which join the instance before them."""
+        if self.name is None:
+            return None
+        return f"{' '.join(normalize_name(self.name).split())}#{self.number}"
 
 
 # --------------------------------------------------------------------------- names
@@ -153,8 +162,8 @@ def judge(index: NameIndex, name: str, mentions: Sequence[Span], has_body: bool)
         return Verdict("lost")
     if is_topic(name):
         return Verdict("group")
-    if names_a_movement(name) and has_body:
-        return Verdict("new")
+    if names_a_movement(name) and (has_body or ids):
+        return Verdict("new")  # 'Lunges with a twist': a movement, and the lexicon knows its base
     return Verdict("none")
 
 
@@ -338,11 +347,16 @@ def build_segments(outline: Outline) -> list[Segment]:
             segments.append(seg)
 
     def body_end(k: int) -> int:
-        """End of the body under section ``k``: the next section of its kind or a heading."""
+        """End of the body under section ``k``: the next section of its kind or a heading, past
+        subtitles (headings right under it)."""
         sec = secs[k]
+        adjacent = True
         for later in secs[k + 1 :]:
             if later.kind == "heading" and later.role is None:
+                if adjacent and sec.kind == "heading":
+                    continue
                 return later.start
+            adjacent = False
             if sec.kind != "heading" and later.kind == sec.kind and later.title:
                 return later.start
         return len(text)
@@ -366,7 +380,7 @@ def build_segments(outline: Outline) -> list[Segment]:
             has_body = _states_values(dosages, sec.start, end) or _instructions(sdoc, sec.name_end, end)
             is_title = sec.kind == "heading" and k == 0 and outline.title is not None and name == outline.title
             verdict = judge(outline.index, name, in_name, has_body)
-            if is_title and verdict.kind != "exercise":
+            if is_title and verdict.kind in ("none", "lost"):
                 start(Segment(start=sec.start, how="none", level=0))
                 previous = sec
                 continue
@@ -394,6 +408,7 @@ def build_segments(outline: Outline) -> list[Segment]:
                             name_span=(name_start, name_start + len(name)),
                             new_name=name if verdict.kind == "new" else None,
                             mapping=verdict.mapping,
+                            number=sec.number,
                         )
                     )
                 _after_name(outline, current(), sec, named, in_name)
@@ -406,7 +421,7 @@ def build_segments(outline: Outline) -> list[Segment]:
                     and previous.kind == "heading"
                     and current().is_exercise
                     and current().how == "heading"
-                    and verdict.kind == "none"
+                    and verdict.kind in ("none", "group")
                 )
                 if subtitle:
                     previous = sec
@@ -416,6 +431,12 @@ def build_segments(outline: Outline) -> list[Segment]:
                 start(Segment(start=sec.start, how="unnamed" if unnamed else "group", level=level, heading=heading))
                 if verdict.kind == "group" and sec.kind != "heading":
                     _list_names(outline, current(), sec, named, in_name)
+                previous = sec
+                continue
+            # A name that is no exercise ('Rest', 'Light stretching') ends a sibling's section.
+            sibling = current().how in ("item", "row") and level <= current().level
+            if sec.kind == "row" or sibling:
+                start(Segment(start=sec.start, how="none", level=level))
                 previous = sec
                 continue
         if sec.kind == "field" and sec.role is not None:
@@ -482,7 +503,8 @@ def _prose(outline: Outline, segments: list[Segment], start, sec: Section, named
             # name, still belongs to the previous exercise.
             before = [d.end for d in dosages if prev_end <= d.start and d.end <= m.start_char - 20]
             boundary = max(clause_start(sdoc, m), sec.start, prev_end, *before)
-            start(Segment(start=boundary, exercise_id=m.id_, how="mention", level=cur.level, mentions=[m]))
+            level = cur.level + 1 if cur.how == "group" else cur.level  # a group's dosage reaches it
+            start(Segment(start=boundary, exercise_id=m.id_, how="mention", level=level, mentions=[m]))
         return
     if named:
         current.mentions.extend(m for m in named if m.id_ == current.exercise_id)
