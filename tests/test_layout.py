@@ -25,16 +25,31 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("Exercise 2 - Side bends\n", [("item", "Exercise 2 - Side bends")]),
         ("• Keep your chin tucked.\n", [("item", "• Keep your chin tucked.")]),
         # Fields by their label, with '=' too; a known label on a bullet is still a field.
-        ("Sets: 3\nTarget Reps = 8\n- Hold: 10 s\n", [("field", "Sets: 3"), ("field", "Target Reps = 8"), ("field", "- Hold: 10 s")]),
+        (
+            "Sets: 3\nTarget Reps = 8\n- Hold: 10 s\n",
+            [("field", "Sets: 3"), ("field", "Target Reps = 8"), ("field", "- Hold: 10 s")],
+        ),
         # A short line standing alone reads as a title; a sentence does not.
-        ("Wall Slides\n\nStand with your back to a wall.\n", [("heading", "Wall Slides"), ("prose", "Stand with your back to a wall.")]),
+        (
+            "Wall Slides\n\nStand with your back to a wall.\n",
+            [("heading", "Wall Slides"), ("prose", "Stand with your back to a wall.")],
+        ),
         ("Lie on your back.\n\nBreathe out.\n", [("prose", "Lie on your back."), ("prose", "Breathe out.")]),
         # A line whose sentence goes on in lower case is no title.
-        ("So now we are\n\ngoing to bend the knee\n", [("prose", "So now we are"), ("prose", "going to bend the knee")]),
+        (
+            "So now we are\n\ngoing to bend the knee\n",
+            [("prose", "So now we are"), ("prose", "going to bend the knee")],
+        ),
         # A dosage or schedule line, a figure label: no title.
-        ("Calf Raises\n\nTwice daily\n\nFig. 3\n", [("heading", "Calf Raises"), ("prose", "Twice daily"), ("prose", "Fig. 3")]),
+        (
+            "Calf Raises\n\nTwice daily\n\nFig. 3\n",
+            [("heading", "Calf Raises"), ("prose", "Twice daily"), ("prose", "Fig. 3")],
+        ),
         # Times and web addresses are no labels.
-        ("At 10:30 we start.\nhttps://example.org/x\n", [("prose", "At 10:30 we start."), ("prose", "https://example.org/x")]),
+        (
+            "At 10:30 we start.\nhttps://example.org/x\n",
+            [("prose", "At 10:30 we start."), ("prose", "https://example.org/x")],
+        ),
     ],
 )
 def test_layout_reads_each_line(text, expected):
@@ -78,7 +93,10 @@ def test_layout_item_names(text, title, name):
     "text, joined",
     [
         # Caption lines wrapped mid-sentence, with or without blank lines between them.
-        ("we are going to lie\non your back and\nlift one knee\n", "we are going to lie on your back and lift one knee\n"),
+        (
+            "we are going to lie\non your back and\nlift one knee\n",
+            "we are going to lie on your back and lift one knee\n",
+        ),
         ("so today we\n\nare going to stretch\n", "so today we are going to stretch\n"),
         # A long wrapped line goes on even into a capital ('I').
         ("and after that I am going to push this leg out and\nI hold it there.\n", None),

@@ -46,7 +46,10 @@ def test_markup_timestamps_and_speakers(text, expected):
 
 
 def test_markup_html_table_becomes_pipe_rows():
-    page = "<table><tr><th>Move</th><th>Sets</th></tr><tr><td>Row</td><td>3</td></tr><tr><td>Dip</td><td>2</td></tr></table>"
+    page = (
+        "<table><tr><th>Move</th><th>Sets</th></tr><tr><td>Row</td><td>3</td></tr>"
+        "<tr><td>Dip</td><td>2</td></tr></table>"
+    )
     text = view(markup.html_view, page)
     assert text == "| Move | Sets |\n| --- | --- |\n| Row | 3 |\n| Dip | 2 |\n\n"
     reps, rows = markup.tables(text)
