@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
@@ -472,7 +474,7 @@ def test_normalize_stages_compose_onto_source_offsets(vocab, rules):
     ]
     # a later stage editing inside an earlier edit is folded into one edit
     text = "Keep your legstogethr."
-    chain = normalize._Chain(text)
+    chain = normalize.Chain(text)
     chain.add([Edit(start=10, end=21, before="legstogethr", after="legs togethr", rule="a", score=0.9)])
     chain.add([Edit(start=15, end=22, before="togethr", after="together", rule="b", score=0.8)])
     [edit] = chain.edits
@@ -529,5 +531,8 @@ def test_normalize_default_vocabulary_protects_domain_words():
 
 
 def test_normalize_doctests():
-    result = doctest.testmod(normalize, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 10
+    results = [
+        doctest.testmod(importlib.import_module(f"pipeline.normalize.{m.name}"), optionflags=doctest.ELLIPSIS)
+        for m in pkgutil.iter_modules(normalize.__path__)
+    ]
+    assert sum(r.failed for r in results) == 0 and sum(r.attempted for r in results) > 10
