@@ -4,7 +4,8 @@ Each mechanism is a small pure function ``(text, ...) -> list[Edit]`` on the tex
 
 - :mod:`.mojibake`: ftfy's repair of mis-decoded text, diffed into word edits;
 - :mod:`.captions`: hesitation fillers, doubled words, repeated caption runs;
-- :mod:`.splitting`: numbers glued to words and run-together words;
+- :mod:`.glue`: tokens glued at punctuation, capitals and digits;
+- :mod:`.splitting`: run-together words, decided by web unigram and bigram frequencies;
 - :mod:`.confusions`: real-word errors from the data table ``pipeline/data/confusions.jsonl``;
 - :mod:`.domain`: misheard, misspelt and truncated domain terms against a closed candidate set
   (lexicon names, body parts, equipment, the document's own headings and words).
@@ -30,8 +31,9 @@ from .captions import collapse_repeats, remove_fillers
 from .chain import APPLY_THRESHOLD, Chain
 from .confusions import apply_confusions
 from .domain import heading_lookup, repair_domain_terms
+from .glue import split_digits, split_glued
 from .mojibake import fix_mojibake
-from .splitting import split_digits, split_run_together, split_word
+from .splitting import split_run_together, split_word
 from .vocabulary import Vocabulary, default_vocabulary, nearest_words
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "remove_fillers",
     "repair_domain_terms",
     "split_digits",
+    "split_glued",
     "split_run_together",
     "split_word",
     "to_corrections",
@@ -72,7 +75,7 @@ def normalize_document(
     chain.add(fix_mojibake(chain.text))
     chain.add(remove_fillers(chain.text))
     chain.add(collapse_repeats(chain.text))
-    chain.add(split_digits(chain.text, vocab))
+    chain.add(split_glued(chain.text, vocab))
     chain.add(split_run_together(chain.text, vocab))
     chain.add(apply_confusions(chain.text, rules))
     chain.add(repair_domain_terms(chain.text, vocab, heading_of=heading_lookup(doc, chain)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -122,3 +123,57 @@ def segments(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
             segs.append([tok])
     return segs
 
+
+# --------------------------------------------------------------------------- protected spans
+
+_TLD = (
+    "com|org|net|edu|gov|mil|int|info|biz|io|co|uk|us|ca|au|nz|ie|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|"
+    "in|jp|cn|ru|br|za|me|tv|ly|app|dev|health|fit|blog|online|site|shop"
+)
+_EXTENSIONS = (
+    "pdf|docx?|txt|md|rtf|html?|php|aspx?|jpe?g|png|gif|svg|webp|mp[34]|mov|avi|csv|xlsx?|pptx?|zip|json|xml|"
+    "ya?ml|py|js|css"
+)
+#: URLs, bare domains with an optional path, e-mail addresses and file names. Bare domains and file
+#: names need a lower-case suffix: "tightness.It" is a missing space, not a domain.
+_PROTECTED = re.compile(
+    rf"""(?x)
+    (?i:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)'’\]]
+    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+    | (?<![\w@.])[\w-]+(?:\.[\w-]+)*\.(?:{_TLD})(?![\w-])(?:/(?:[^\s<>"]*[^\s<>".,;:!?)'’\]])?)?
+    | (?<![\w.])[\w-]+\.(?:{_EXTENSIONS})(?![\w])
+    """
+)
+#: Top-level domains and file extensions: a word glued after a full stop that may be one of these
+#: is part of a name, not a new sentence ("example.com", "notes.txt").
+NAME_SUFFIXES = frozenset(
+    f"{_TLD}|{_EXTENSIONS}|docx|doc|htm|jpeg|jpg|yaml|yml|mp3|mp4|xls|xlsx|ppt|pptx|asp|aspx".split("|")
+)
+
+
+class Spans:
+    """Sorted, non-overlapping character spans, for "is this offset inside one?"."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` overlaps a span."""
+        i = bisect_right(self.starts, end - 1 if end > start else start) - 1
+        return i >= 0 and self.spans[i][1] > start
+
+    def containing(self, pos: int) -> tuple[int, int] | None:
+        """The span that contains offset ``pos``."""
+        i = bisect_right(self.starts, pos) - 1
+        return self.spans[i] if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1] else None
+
+
+def protected_spans(text: str) -> Spans:
+    """URLs, domains, e-mail addresses and file names: no repair ever edits inside them.
+
+    >>> t = "See www.jo.com/a, mail jo@x.org, open notes.txt or endyourpain.com/blogand now."
+    >>> [t[s:e] for s, e in protected_spans(t).spans]
+    ['www.jo.com/a', 'jo@x.org', 'notes.txt', 'endyourpain.com/blogand']
+    """
+    return Spans((m.start(), m.end()) for m in _PROTECTED.finditer(text))

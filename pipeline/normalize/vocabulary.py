@@ -19,6 +19,12 @@ from .text import GLUE_WORDS, WORD
 COMMON_WORD_MIN_ZIPF = 4.0
 #: A word at least this common is "known" (not a misspelling).
 KNOWN_WORD_MIN_ZIPF = 1.0
+#: A word at least this common stands on its own when split off a glued token.
+COMMON_PART_MIN_ZIPF = 3.0
+#: A word of this many letters or more stands on its own when at least LONG_WORD_MIN_ZIPF common:
+#: fragments are short, long rare words ("herniation", "tightness") are still words.
+LONG_WORD_LETTERS = 7
+LONG_WORD_MIN_ZIPF = 2.0
 
 
 def plural(word: str) -> str:
@@ -107,6 +113,17 @@ def default_vocabulary() -> Vocabulary:
 def zipf(word: str) -> float:
     """English Zipf frequency of a word (0 when unknown)."""
     return zipf_frequency(word, "en")
+
+
+def is_word(word: str, words: frozenset[str] = frozenset()) -> bool:
+    """True when ``word`` can stand alone after a split: common, a domain word, or long and known.
+
+    >>> [is_word(w) for w in ("tightness", "herniation", "the", "ard", "gether")]
+    [True, True, True, True, False]
+    """
+    w = word.lower()
+    z = zipf(w)
+    return w in words or z >= COMMON_PART_MIN_ZIPF or (len(w) >= LONG_WORD_LETTERS and z >= LONG_WORD_MIN_ZIPF)
 
 
 def is_sanskrit_pose(word: str) -> bool:
