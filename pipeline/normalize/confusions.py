@@ -1,4 +1,10 @@
-"""Real-word errors from the confusion table ``pipeline/data/confusions.jsonl`` (spaCy Matcher)."""
+"""Real-word and grammar-level errors from the table ``pipeline/data/confusions.jsonl``.
+
+Each rule is a spaCy Matcher token pattern with the index of the token it replaces, and examples
+that must change and examples that must not (run by the tests). A pattern may name a class of
+domain words instead of listing them: ``{"LOWER": {"IN": "@equipment"}}`` stands for every
+single-word term of that kind in ``pipeline/data/domain_terms.json``, with plurals.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,10 @@ import spacy
 from spacy.matcher import Matcher
 
 from .. import resources
+from ..errors import data_error
 from ..models import ConfusionRule, Edit
 from .text import is_name, make_edit, match_case
+from .vocabulary import plural
 
 CONFUSION_SCORE = 0.9
 
@@ -21,15 +29,52 @@ def _nlp() -> spacy.language.Language:
 
 
 _MATCHERS: dict[tuple[int, ...], tuple[tuple[ConfusionRule, ...], Matcher]] = {}
+_RESOURCE = "pipeline/data/confusions.jsonl"
+
+
+@cache
+def term_class(kind: str) -> tuple[str, ...]:
+    """Single-word domain terms of one kind, with plurals, sorted.
+
+    >>> "towels" in term_class("equipment"), "lower back" in term_class("body_parts")
+    (True, False)
+    """
+    terms = resources.domain_terms()
+    if kind not in terms:
+        raise data_error(_RESOURCE, None, f"unknown term class '@{kind}'", f"Use one of: {', '.join(sorted(terms))}")
+    words = {w for w in terms[kind] if " " not in w}
+    return tuple(sorted(words | {plural(w) for w in words if not w.endswith("s")}))
+
+
+def expand(pattern: list[dict]) -> list[dict]:
+    """The pattern with every ``"@kind"`` set replaced by the words of that term class.
+
+    >>> expand([{"LOWER": {"IN": "@equipment"}}])[0]["LOWER"]["IN"][:3]
+    ['ball', 'balls', 'band']
+    """
+    out = []
+    for token in pattern:
+        token = dict(token)
+        for attr, value in token.items():
+            if isinstance(value, dict):
+                token[attr] = {
+                    op: list(term_class(arg[1:])) if isinstance(arg, str) and arg.startswith("@") else arg
+                    for op, arg in value.items()
+                }
+        out.append(token)
+    return out
 
 
 def _matcher(rules: Sequence[ConfusionRule]) -> Matcher:
-    """One Matcher per rule set, built once and cached."""
+    """One Matcher per rule set, built once and cached; patterns are validated by spaCy."""
     key = tuple(id(r) for r in rules)
     if key not in _MATCHERS:
         matcher = Matcher(_nlp().vocab, validate=True)
         for rule in rules:
-            matcher.add(rule.id, [rule.pattern])
+            try:
+                matcher.add(rule.id, [expand(rule.pattern)])
+            except ValueError as err:  # spaCy's pattern validation
+                raise data_error(_RESOURCE, None, f"{rule.id}: invalid pattern: {err}") from None
         _MATCHERS[key] = (tuple(rules), matcher)
     return _MATCHERS[key][1]
 

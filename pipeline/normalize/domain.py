@@ -23,6 +23,7 @@ from .text import (
     GLUE_WORDS,
     NEXT_WORD,
     WORD,
+    Spans,
     Token,
     is_name,
     make_edit,
@@ -34,8 +35,8 @@ from .text import (
     wordset,
 )
 from .vocabulary import (
-    KNOWN_WORD_MIN_ZIPF,
     Vocabulary,
+    is_known,
     is_sanskrit_pose,
     morph_variant,
     nearest_words,
@@ -48,6 +49,8 @@ from .vocabulary import (
 
 #: Two candidates whose scores differ by less than this are a tie: no edit.
 AMBIGUITY_MARGIN = 0.08
+#: A title-line word rarer than this may be a misspelt domain term ("Gluts" 1.6 for "Glutes").
+TITLE_TYPO_MAX_ZIPF = 2.5
 
 #: Words that start a verb's object: a name followed by one of these is read as a verb phrase.
 OBJECT_STARTERS = wordset("""
@@ -81,6 +84,7 @@ COMMON_NOUNS = wordset("""
     sets side time way hold grip form range pain edge mind focus body balance mat floor
     ground wall rest stretch stretches practice routine session
 """)
+
 
 @dataclass
 class _Context:
@@ -178,9 +182,55 @@ def repair_domain_terms(
     covered: set[int] = set()
     for seg in segments(text, tokens):
         edits.extend(_phrase_edits(text, seg, vocab, ctx, wild, trunc, covered))
+    titles = title_lines(text)
     for seg in segments(text, tokens):
-        edits.extend(_word_edits(text, seg, vocab, ctx, covered))
+        edits.extend(_word_edits(text, seg, vocab, ctx, covered, titles))
     return non_overlapping(edits)
+
+
+_TITLE_LINE = re.compile(
+    r"(?m)^[ \t#*\-•]*(?:\d{1,2}[.)]?[ \t]*)?((?:[A-Z][\w'’-]*[ \t]+){1,6}[A-Z][\w'’-]*)[ \t]*:?[ \t]*$"
+)
+
+
+def title_lines(text: str) -> Spans:
+    """Short lines in title case ("3. Static Glutes:", "## Knee To Chest"), where capitals are not names.
+
+    >>> t = "Static Gluts:\\nBend the knee.\\nAsk Jo Kay\\n2. Heel Slides\\nlie down"
+    >>> [t[s:e] for s, e in title_lines(t).spans]
+    ['Static Gluts', 'Ask Jo Kay', 'Heel Slides']
+    """
+    return Spans((m.start(1), m.end(1)) for m in _TITLE_LINE.finditer(text))
+
+
+def _title_word_edit(text, tok, vocab) -> Edit | None:
+    """A rare word in a title line one letter from a body part or equipment term: "Static Gluts"."""
+    w = tok.lower
+    if zipf(w) >= TITLE_TYPO_MAX_ZIPF:
+        return None
+    near = {
+        lemma: [f for f in forms if OSA.distance(w, f) == 1 and zipf(f) > zipf(w) and not morph_variant(w, f)]
+        for lemma, forms in vocab.targets.items()
+        if lemma[0] == w[0]
+    }
+    near = {lemma: forms for lemma, forms in near.items() if forms}
+    if len(near) != 1:
+        return None  # no candidate, or two body parts as close
+    [forms] = near.values()
+    form = max(forms, key=lambda f: f.endswith("s") == w.endswith("s"))  # "Gluts": glutes, not glute
+    return _replace_word(
+        text,
+        tok,
+        form,
+        "domain.title_typo",
+        0.75,
+        f"{tok.text!r} in a title is one letter from the domain term {form!r}",
+    )
+
+
+def _replace_word(text: str, tok: Token, word: str, rule: str, score: float, reason: str) -> Edit:
+    """An edit replacing one token by ``word`` in the token's case."""
+    return make_edit(text, tok.start, tok.end, match_case(tok.text, word), rule, score, reason)
 
 
 def _noun_slot(text: str, end: int) -> bool:
@@ -263,11 +313,10 @@ def _best_phrase(text, seg, s, n, window, vocab, ctx, wild, local_wild, heading_
     if len(scored) > 1 and scored[1][1] != phrase and score - scored[1][0] < AMBIGUITY_MARGIN:
         return None
     tok = seg[s + i]
-    return make_edit(
+    return _replace_word(
         text,
-        tok.start,
-        tok.end,
-        match_case(tok.text, phrase[i]),
+        tok,
+        phrase[i],
         "domain.phrase",
         score,
         f"{tok.text!r} in {' '.join(window)!r} is likely {' '.join(phrase)!r}",
@@ -280,11 +329,11 @@ def _phrase_word_score(text, tok, w, c, phrase, first, prev, end, vocab, ctx, he
         return 0.0
     spell = spelling_similarity(w, c)
     sound = sound_similarity(w, c)
-    if not (zipf(c) >= KNOWN_WORD_MIN_ZIPF or c in vocab.words):
+    if not (is_known(c) or c in vocab.words):
         return 0.0
     in_heading = phrase in heading_phrases
     in_doc = ctx.phrase_count(phrase) > 0
-    known = zipf(w) >= KNOWN_WORD_MIN_ZIPF or w in vocab.words
+    known = is_known(w) or w in vocab.words
     if w in vocab.words or is_sanskrit_pose(w):
         # protected: only a near-identical form in a noun slot, with the document's own evidence
         # or a name-like position ("Pelvis tilt is ..." at the start of a sentence)
@@ -351,20 +400,26 @@ def _truncation_edit(text, seg, s, n, phrase, j, ctx, heading_phrases) -> Edit |
     )
 
 
-def _word_edits(text, seg, vocab, ctx, covered) -> list[Edit]:
-    """Single misheard or misspelt words repaired to a body part, equipment or a document word."""
+def _word_edits(text, seg, vocab, ctx, covered, titles: Spans) -> list[Edit]:
+    """Single misheard or misspelt words repaired to a body part, equipment or a document word.
+
+    In a title-case line capitals are not names ("Static Gluts"), so its words are not protected.
+    """
     edits: list[Edit] = []
     for k, tok in enumerate(seg):
         w = tok.lower
-        if tok.start in covered or len(w) < 3 or not w.isalpha() or _protected(text, tok, vocab):
+        if tok.start in covered or len(w) < 3 or not w.isalpha():
+            continue
+        if _protected(text, tok, vocab) and not (titles.covers(tok.start, tok.end) and w not in vocab.words):
             continue
         if text[tok.end : tok.end + 1] == "-" or text[tok.start - 1 : tok.start] == "-":
             continue  # part of a hyphenated compound ("nick-name")
         if w in COMMON_NOUNS or w in GLUE_WORDS:
             continue
-        known = zipf(w) >= KNOWN_WORD_MIN_ZIPF
-        if not known:
+        if not is_known(w):
             edit = _typo_edit(text, tok, vocab, ctx)
+        elif titles.covers(tok.start, tok.end):
+            edit = _title_word_edit(text, tok, vocab)
         else:
             edit = _misheard_edit(text, seg, k, tok, vocab, ctx)
         if edit:
@@ -425,15 +480,7 @@ def _typo_edit(text, tok, vocab, ctx) -> Edit | None:
         return None
     score = (0.85 if domain else 0.75) - 0.15 * (dist - 1)
     what = "domain term" if domain else "common word"
-    return make_edit(
-        text,
-        tok.start,
-        tok.end,
-        match_case(tok.text, form),
-        "domain.typo",
-        score,
-        f"{tok.text!r} is not a word; nearest {what} {form!r}",
-    )
+    return _replace_word(text, tok, form, "domain.typo", score, f"{tok.text!r} is not a word; nearest {what} {form!r}")
 
 
 def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
@@ -476,11 +523,10 @@ def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
         ):
             return None
         score = 0.72
-    return make_edit(
+    return _replace_word(
         text,
-        tok.start,
-        tok.end,
-        match_case(tok.text, form),
+        tok,
+        form,
         "domain.misheard",
         score,
         f"{tok.text!r} after {prev[-1]!r} sounds like the domain term {form!r}",

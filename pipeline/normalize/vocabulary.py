@@ -13,6 +13,7 @@ from wordfreq import top_n_list, zipf_frequency
 
 from .. import resources
 from ..models import LexiconEntry
+from .ngrams import in_dictionary
 from .text import GLUE_WORDS, WORD
 
 #: A non-word may be a typo of an English word at least this common (or of a domain word).
@@ -113,6 +114,22 @@ def default_vocabulary() -> Vocabulary:
 def zipf(word: str) -> float:
     """English Zipf frequency of a word (0 when unknown)."""
     return zipf_frequency(word, "en")
+
+
+def is_known(word: str) -> bool:
+    """True when ``word`` is a real word, not a misspelling the web repeats often enough to count.
+
+    Common words are known; rarer long ones must be in the dictionary ("immediatly" and "recieve"
+    are frequent on the web, but no dictionary has them).
+
+    >>> [is_known(w) for w in ("immediately", "sural", "criss", "immediatly", "recieve", "legstogether")]
+    [True, True, True, False, False, False]
+    """
+    z = zipf(word.lower())
+    if z >= COMMON_PART_MIN_ZIPF or (z >= KNOWN_WORD_MIN_ZIPF and in_dictionary(word)):
+        return True
+    # short tokens the web knows but the dictionary does not are often names or slang ("criss")
+    return z >= KNOWN_WORD_MIN_ZIPF and len(word) < LONG_WORD_LETTERS
 
 
 def is_word(word: str, words: frozenset[str] = frozenset()) -> bool:

@@ -57,6 +57,10 @@ def repair(doc: Document, vocab: Vocabulary, rules) -> str:
         # non-word typos of domain terms
         ("Stretch the hamstirng gently.", "Stretch the hamstring gently."),
         ("Relax your sholders.", "Relax your shoulders."),
+        # a misspelling the web repeats, but no dictionary has
+        ("Stop immediatly if it hurts.", "Stop immediately if it hurts."),
+        # a title line: capitals are not names, a rare word one letter from a body part
+        ("3. Static Gluts:\nTighten both buttocks.", "3. Static Glutes:\nTighten both buttocks."),
         (
             "Put a cushion under you. Move the cushon back.",
             "Put a cushion under you. Move the cushion back.",
@@ -90,6 +94,9 @@ def test_domain_repair_domain_terms(text_in, text_out, vocab, rules, text_docume
         "Spin class is not for today.",
         "Lie down and do the knees to chest stretch.",
         "Then sit in Balasana or Malasana.",
+        "Criss cross the legs, then point your toes at an angle.",
+        "Ask Jo Kay\nRest the sural nerve and the ulnar side.",
+        "Heel Slides\nSlide the heel up.",
         "Hold the stretch, then switch sides.",
     ],
 )
