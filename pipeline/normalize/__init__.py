@@ -74,13 +74,21 @@ def normalize_document(
     chain = Chain(doc.text)
     chain.add(fix_mojibake(chain.text))
     chain.add(remove_fillers(chain.text))
-    chain.add(collapse_repeats(chain.text))
+    chain.add(collapse_repeats(chain.text, line_breaks=_caption_breaks(doc, chain)))
     chain.add(split_glued(chain.text, vocab))
     chain.add(split_run_together(chain.text, vocab))
     chain.add(apply_confusions(chain.text, rules))
     chain.add(repair_domain_terms(chain.text, vocab, heading_of=heading_lookup(doc, chain)))
     suggestions = sorted(chain.suggestions, key=lambda e: (e.start, e.end))
     return NormalizedDocument(doc_id=doc.doc_id, text=chain.text, edits=chain.edits, suggestions=suggestions)
+
+
+def _caption_breaks(doc: Document, chain: Chain) -> list[int] | None:
+    """Offsets in the chain's text where a caption document's source broke a line; None otherwise."""
+    if doc.kind != "transcript" and doc.format not in {"srt", "vtt"}:
+        return None
+    joins = (p.start for p in doc.alignment if "\n" in doc.raw_text[p.raw_start : p.raw_end])
+    return sorted(chain.forward(pos) for pos in joins)
 
 
 def to_corrections(doc: Document, ndoc: NormalizedDocument) -> tuple[list[Correction], list[Correction]]:

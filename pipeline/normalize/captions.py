@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 
 from ..models import Edit
 from .text import (
     NEXT_WORD,
     NUMBER_WORDS,
     WORD,
+    Token,
     is_name,
     make_edit,
     non_overlapping,
@@ -23,10 +26,11 @@ FILLER_SCORE = 0.9
 
 #: Fillers that are never words in exercise text (case-insensitive, except "er").
 FILLERS = wordset("um umm ummm uh uhh uhm erm ehm hmm")
-#: Words whose doubling is normal English ("had had", "that that", "bye bye", "slowly slowly").
-DOUBLING_OK = wordset("""
-    had that is bye no yeah yes very really so ha haha hey oh ok okay om now go well
-    cha knock tut tick chop ding boo slowly gently softly little more again bit far long
+#: Closed-class words nobody doubles on purpose ("the the", "is is"); "had had", "that that" and
+#: emphatic "do do" are English, and content words doubled are a speaker's emphasis.
+FUNCTION_WORDS = wordset("""
+    the a an to of in on at for with and or but is are was were be been your my his her our their
+    its it this these those you we they he she i me him them us from by as into onto than if not
 """)
 
 _FILLER = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(FILLERS, key=len, reverse=True)) + r"|er)(?![\w'’-])", re.I)
@@ -98,17 +102,26 @@ def _filler_edit(text: str, start: int, end: int, score: float) -> Edit:
     return make_edit(text, s, e, after, "caption.filler", score, "hesitation filler")
 
 
-def collapse_repeats(text: str, *, max_run: int = 12) -> list[Edit]:
-    """Delete a doubled word ("the the") or an immediately repeated run of 3+ words.
+def collapse_repeats(text: str, *, line_breaks: Sequence[int] | None = None, max_run: int = 12) -> list[Edit]:
+    """Delete a doubled function word ("the the", "is is") and repeated caption lines.
 
-    >>> [(e.before, e.after) for e in collapse_repeats("bend the the knee, I had had enough")]
+    Speech is not an error: a doubled content word ("slowly, slowly", "squeeze squeeze") is a
+    speaker's emphasis and stays. A repeated run of 3+ words is deleted only when its second copy
+    starts a new caption line, as rolling auto-captions repeat a line: ``line_breaks`` gives the
+    offsets where the source had a line break, and is None for text that is not captions (a
+    workout log repeats its lines on purpose).
+
+    >>> [(e.before, e.after) for e in collapse_repeats("bend the the knee, I had had enough, go go")]
     [(' the', '')]
     >>> text = "slowly lower your leg\\nslowly lower your leg and rest"
-    >>> [(e.before, e.after) for e in collapse_repeats(text)]
+    >>> [(e.before, e.after) for e in collapse_repeats(text, line_breaks=[])]
     [('\\nslowly lower your leg', '')]
+    >>> collapse_repeats(text), collapse_repeats("lower your leg lower your leg", line_breaks=[])
+    ([], [])
     """
     toks = word_tokens(text)
     lows = [t.lower for t in toks]
+    breaks = sorted({*(line_breaks or ()), *(i for i, ch in enumerate(text) if ch == "\n")})
     edits: list[Edit] = []
     i = 0
     while i < len(toks):
@@ -123,37 +136,37 @@ def collapse_repeats(text: str, *, max_run: int = 12) -> list[Edit]:
             if any(g.strip() for g in gaps) or any("\n\n" in g for g in gaps):
                 continue
             if n == 1:
-                word, gap = first[0], gaps[0]
-                if word.lower in DOUBLING_OK or not word.text.isalpha() or word.lower in NUMBER_WORDS:
+                edit = _doubled_word(text, toks, lows, i, gaps[0])
+                if edit is None:
                     continue
-                if is_name(text, second[0].start, second[0].text) or ("\n" in gap and not word.text.islower()):
-                    continue
-                edits.append(
-                    make_edit(
-                        text,
-                        first[0].end,
-                        second[0].end,
-                        "",
-                        "caption.doubled_word",
-                        DOUBLED_WORD_SCORE,
-                        f"doubled word {word.lower!r}",
-                    )
-                )
+                edits.append(edit)
             else:
-                if all(t.lower in NUMBER_WORDS for t in first):
+                if line_breaks is None or all(t.lower in NUMBER_WORDS for t in first):
                     continue
+                k = bisect_left(breaks, first[-1].end)
+                if k == len(breaks) or breaks[k] > second[0].start:
+                    continue  # the copy does not start a caption line: the speaker repeated it
+                reason = f"caption line repeated ({n} words)"
                 edits.append(
                     make_edit(
-                        text,
-                        first[-1].end,
-                        second[-1].end,
-                        "",
-                        "caption.repeated_run",
-                        REPEATED_RUN_SCORE,
-                        f"repeated caption run of {n} words",
+                        text, first[-1].end, second[-1].end, "", "caption.repeated_run", REPEATED_RUN_SCORE, reason
                     )
                 )
             found = n
             break
         i += 2 * found if found else 1
     return edits
+
+
+def _doubled_word(text: str, toks: Sequence[Token], lows: Sequence[str], i: int, gap: str) -> Edit | None:
+    """The edit deleting the second of two identical function words, or None."""
+    first, second = toks[i], toks[i + 1]
+    if lows[i] not in FUNCTION_WORDS or is_name(text, second.start, second.text):
+        return None
+    if "\n" in gap and not first.text.islower():
+        return None  # "Bridge\nBridge your hips": a heading and its first sentence
+    if lows[i] == "is" and {"what", "all"} & set(lows[max(0, i - 4) : i]):
+        return None  # "what it is is a hinge"
+    return make_edit(
+        text, first.end, second.end, "", "caption.doubled_word", DOUBLED_WORD_SCORE, f"doubled word {lows[i]!r}"
+    )

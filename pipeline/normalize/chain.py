@@ -25,7 +25,8 @@ class Chain:
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         return alignment.to_source(self.pieces, start, end)
 
-    def _forward(self, pos: int, *, is_end: bool) -> int:
+    def forward(self, pos: int, *, is_end: bool = False) -> int:
+        """Where an offset of the source text is in the current text."""
         shift = 0
         for e in self.edits:
             if e.end < pos or (e.end == pos and (is_end or e.start < pos)):
@@ -52,8 +53,8 @@ class Chain:
                     absorbed.append(o)
                     u0, u1 = min(u0, o.start), max(u1, o.end)
                     changed = True
-        f0 = self._forward(u0, is_end=False)
-        f1 = self._forward(u1, is_end=True)
+        f0 = self.forward(u0, is_end=False)
+        f1 = self.forward(u1, is_end=True)
         parts, pos = [], f0
         for e in sorted(group, key=lambda e: (e.start, e.end)):
             parts.append(self.text[pos : e.start])

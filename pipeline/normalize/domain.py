@@ -573,7 +573,7 @@ def heading_lookup(doc: Document, chain: Chain) -> Callable[[int], tuple[tuple[s
     its own words ("To perform the harm stretch:" under "Hamstring stretch"). Headings are found
     in ``doc.text`` and read from the current text, so a repaired heading offers repaired words.
     """
-    spans = [(chain._forward(s, is_end=False), chain._forward(e, is_end=True)) for s, e in _heading_spans(doc)]
+    spans = [(chain.forward(s, is_end=False), chain.forward(e, is_end=True)) for s, e in _heading_spans(doc)]
     ends = [e for _, e in spans]
     phrases = [_heading_phrases(word_tuple(chain.text[s:e])) for s, e in spans]
 
