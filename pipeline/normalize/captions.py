@@ -123,11 +123,18 @@ def collapse_repeats(text: str, *, line_breaks: Sequence[int] | None = None, max
     lows = [t.lower for t in toks]
     breaks = sorted({*(line_breaks or ()), *(i for i, ch in enumerate(text) if ch == "\n")})
     edits: list[Edit] = []
+    where: dict[str, list[int]] = {}
+    for k, w in enumerate(lows):
+        where.setdefault(w, []).append(k)
     i = 0
     while i < len(toks):
         found = 0
-        for n in range(min(max_run, (len(toks) - i) // 2), 0, -1):
-            if n == 2 or lows[i] != lows[i + n] or lows[i : i + n] != lows[i + n : i + 2 * n]:
+        # run lengths n for which the word comes again n tokens later, longest first
+        places = where[lows[i]]
+        k = bisect_left(places, i)
+        lengths = [j - i for j in places[k + 1 : k + 1 + max_run] if j - i <= min(max_run, (len(toks) - i) // 2)]
+        for n in reversed(lengths):
+            if n == 2 or lows[i : i + n] != lows[i + n : i + 2 * n]:
                 continue
             first, second = toks[i : i + n], toks[i + n : i + 2 * n]
             gaps = [

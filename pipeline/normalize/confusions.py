@@ -18,7 +18,7 @@ from .. import resources
 from ..errors import data_error
 from ..models import ConfusionRule, Edit
 from .text import is_name, make_edit, match_case
-from .vocabulary import plural
+from .vocabulary import plural, zipf
 
 CONFUSION_SCORE = 0.9
 
@@ -28,7 +28,7 @@ def _nlp() -> spacy.language.Language:
     return spacy.blank("en")
 
 
-_MATCHERS: dict[tuple[int, ...], tuple[tuple[ConfusionRule, ...], Matcher]] = {}
+_MATCHERS: dict[tuple[int, ...], tuple[tuple[ConfusionRule, ...], dict[tuple[str, ...], Matcher]]] = {}
 _RESOURCE = "pipeline/data/confusions.jsonl"
 
 
@@ -65,18 +65,67 @@ def expand(pattern: list[dict]) -> list[dict]:
     return out
 
 
-def _matcher(rules: Sequence[ConfusionRule]) -> Matcher:
-    """One Matcher per rule set, built once and cached; patterns are validated by spaCy."""
+def anchors(rule: ConfusionRule) -> frozenset[str] | None:
+    """The words one of which a text must contain for ``rule`` to match, or None if unknown.
+
+    The anchor is the pattern token with literal words (``LOWER`` or ``LOWER IN``) whose words are
+    rarest in English, so a document without any of them skips the rule.
+
+    >>> sorted(anchors(next(r for r in resources.confusions() if r.id == "nut-not")))
+    ['nut']
+    """
+    best: tuple[float, frozenset[str]] | None = None
+    for token in expand(rule.pattern):
+        lower = token.get("LOWER")
+        if token.get("OP") in {"?", "*"} or lower is None:
+            continue
+        words = frozenset([lower] if isinstance(lower, str) else lower.get("IN", ()) if isinstance(lower, dict) else ())
+        if not words:
+            continue
+        weight = sum(10 ** zipf(w) for w in words)
+        if best is None or weight < best[0]:
+            best = (weight, words)
+    return best[1] if best else None
+
+
+def _compile(rules: Sequence[ConfusionRule]) -> Matcher:
+    matcher = Matcher(_nlp().vocab, validate=True)
+    for rule in rules:
+        try:
+            matcher.add(rule.id, [expand(rule.pattern)])
+        except ValueError as err:  # spaCy's pattern validation
+            raise data_error(_RESOURCE, None, f"{rule.id}: invalid pattern: {err}") from None
+    return matcher
+
+
+def _matcher(rules: Sequence[ConfusionRule], words: frozenset[str]) -> Matcher | None:
+    """A Matcher for the rules whose anchor words occur in ``words``; cached by that rule subset.
+
+    spaCy's Matcher costs time per token and pattern, and most rules cannot match a given text.
+    """
     key = tuple(id(r) for r in rules)
     if key not in _MATCHERS:
-        matcher = Matcher(_nlp().vocab, validate=True)
-        for rule in rules:
-            try:
-                matcher.add(rule.id, [expand(rule.pattern)])
-            except ValueError as err:  # spaCy's pattern validation
-                raise data_error(_RESOURCE, None, f"{rule.id}: invalid pattern: {err}") from None
-        _MATCHERS[key] = (tuple(rules), matcher)
-    return _MATCHERS[key][1]
+        _compile(rules)  # validates every pattern once, so a bad rule fails whatever the text
+        _MATCHERS[key] = (tuple(rules), {})
+    kept, by_subset = _MATCHERS[key]
+    active = tuple(r for r in kept if (a := _anchor_of(r)) is None or a & words)
+    if not active:
+        return None
+    ids = tuple(r.id for r in active)
+    if ids not in by_subset:
+        if len(by_subset) > 256:
+            by_subset.clear()
+        by_subset[ids] = _compile(active)
+    return by_subset[ids]
+
+
+_ANCHORS: dict[int, frozenset[str] | None] = {}
+
+
+def _anchor_of(rule: ConfusionRule) -> frozenset[str] | None:
+    if id(rule) not in _ANCHORS:
+        _ANCHORS[id(rule)] = anchors(rule)
+    return _ANCHORS[id(rule)]
 
 
 def apply_confusions(text: str, rules: Sequence[ConfusionRule] | None = None) -> list[Edit]:
@@ -92,8 +141,11 @@ def apply_confusions(text: str, rules: Sequence[ConfusionRule] | None = None) ->
     by_id = {r.id: r for r in rules}
     doc = _nlp().make_doc(text)
     nlp_vocab = _nlp().vocab
+    matcher = _matcher(rules, frozenset(t.lower_ for t in doc))
+    if matcher is None:
+        return []
     found: dict[int, list[ConfusionRule]] = {}
-    for match_id, start, _end, align in _matcher(rules)(doc, with_alignments=True):
+    for match_id, start, _end, align in matcher(doc, with_alignments=True):
         rule = by_id[nlp_vocab.strings[match_id]]
         for k, pattern_index in enumerate(align):
             if pattern_index == rule.target:

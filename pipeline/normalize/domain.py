@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..models import Document, Edit
 from .chain import Chain
+from .ngrams import pair_logp
 from .splitting import SPLIT_PART_MIN_ZIPF, TYPO_EDIT_COST, _split_options
 from .text import (
     GLUE_WORDS,
@@ -78,6 +79,17 @@ BODY_VERBS = wordset("""
     contract strengthen target work fire lift raise lower bend straighten rotate tuck
     curl arch round extend press
 """)
+#: Words before a possessive or article that make the next word a body part: verbs that move one
+#: and prepositions of place ("bend your _", "toward the _").
+SLOT_HEADS = wordset("""
+    bend straighten lift raise lower hug pull tuck cross drop twist roll clasp tilt sink rock squeeze
+    tighten relax stretch lengthen rotate curl arch extend press
+    toward towards over under between behind across around against onto beside
+""")
+#: A heard word in a body slot must sound at least this much like the body part (metaphone), and
+#: be spelt like it within this slack ("needs" 0.6 / "knees", "jest" 0.6 / "chest").
+SLOT_SOUND_MIN = 0.65
+SLOT_SPELLING_SLACK = 0.1
 #: Exercise-instruction nouns that are never misheard body parts.
 COMMON_NOUNS = wordset("""
     breath breathing tension weight pose position posture movement motion count rep reps set
@@ -128,6 +140,11 @@ def _phrase_index(phrases: frozenset[tuple[str, ...]]) -> tuple[dict, dict]:
 
 @cache
 def _phrase_words(phrases: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(w for p in phrases for w in p)
+
+
+@lru_cache(maxsize=256)
+def _words_of(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
     return frozenset(w for p in phrases for w in p)
 
 
@@ -251,7 +268,7 @@ def _phrase_edits(text, seg, vocab, ctx, wild, trunc, covered) -> list[Edit]:
     for s in range(len(seg)):
         heading_phrases = ctx.heading_of(seg[s].start)
         local_wild = _wild_index(heading_phrases)
-        heading_words = {w for p in heading_phrases for w in p}
+        heading_words = _words_of(heading_phrases)
         for n in (2, 3, 4):
             if s + n > len(seg):
                 break
@@ -489,6 +506,10 @@ def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
     prev = _prev_words(seg, k, 2)
     if not prev or prev[-1] not in POSSESSIVES | {"the", "both"}:
         return None
+    slot = _body_slot_form(w, prev, _next_word(text, tok.end), vocab, ctx)
+    if slot is not None:
+        reason = f"{tok.text!r} after {' '.join(prev)!r} is a body slot and sounds like {slot!r}"
+        return _replace_word(text, tok, slot, "domain.misheard", 0.72, reason)
     cands = {lemma: forms for lemma, forms in vocab.targets.items() if lemma[0] == w[0]}
     if not cands:
         return None
@@ -531,6 +552,37 @@ def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
         score,
         f"{tok.text!r} after {prev[-1]!r} sounds like the domain term {form!r}",
     )
+
+
+def _body_slot_form(w: str, prev: Sequence[str], nxt: str | None, vocab: Vocabulary, ctx: _Context) -> str | None:
+    """The body part a real word in a body slot sounds like: "bend your needs", "lift your hits".
+
+    A body slot is a possessive or article right after a verb that moves a body part or a
+    preposition of place ("bend your _", "toward the _"). Only body parts the document names
+    elsewhere compete, ranked by sound (metaphone), and the web must know the determiner before
+    the body part ("your knees"); the heard word must be rare in the document, and must be the
+    head of its phrase (in "lift the top knee" the body part comes next).
+    """
+    if len(prev) < 2 or prev[0] not in SLOT_HEADS or ctx.counts[w] > 2 or nxt in vocab.words:
+        return None
+    ranked = sorted(
+        (
+            (min(sound_similarity(w, f), spelling_similarity(w, f) + SLOT_SPELLING_SLACK), f)
+            for f in vocab.body_parts
+            if ctx.counts[f] and abs(len(f) - len(w)) <= 2 and f != w
+        ),
+        reverse=True,
+    )
+    if not ranked:
+        return None
+    sim, form = ranked[0]
+    rival = next((r for r, f in ranked[1:] if not morph_variant(f, form)), 0.0)
+    if sim < SLOT_SOUND_MIN or sim - rival < AMBIGUITY_MARGIN or pair_logp(prev[-1], form) is None:
+        return None
+    if form.endswith("s") != w.endswith("s"):  # "needs" is "knees", not "knee"
+        twin = next((f for _, f in ranked if morph_variant(f, form) and f.endswith("s") == w.endswith("s")), None)
+        form = twin or form
+    return form
 
 
 def _lemma_of(form: str, cands: Mapping[str, tuple[str, str]]) -> str:

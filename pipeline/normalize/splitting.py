@@ -142,6 +142,19 @@ def split_word(word: str, vocab: Vocabulary | None = None) -> Split | None:
     return Split(parts, round(score, 3), reason)
 
 
+_SPLITS: dict[tuple[str, int], Split | None] = {}
+
+
+def _split_cached(word: str, vocab: Vocabulary | None) -> Split | None:
+    """``split_word`` memoized per vocabulary: a text repeats its words."""
+    key = (word, id(vocab.words) if vocab else 0)
+    if key not in _SPLITS:
+        if len(_SPLITS) > 100_000:
+            _SPLITS.clear()
+        _SPLITS[key] = split_word(word, vocab)
+    return _SPLITS[key]
+
+
 def split_run_together(text: str, vocab: Vocabulary | None = None) -> list[Edit]:
     """Split run-together words against web unigram and bigram frequencies.
 
@@ -158,7 +171,7 @@ def split_run_together(text: str, vocab: Vocabulary | None = None) -> list[Edit]
             continue
         if protected.covers(tok.start, tok.end):
             continue
-        found = split_word(tok.text, vocab)
+        found = _split_cached(tok.text, vocab)
         if found is None:
             continue
         # the token's own apostrophe (typographic or not) is kept

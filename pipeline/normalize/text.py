@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..models import Edit
@@ -109,8 +110,10 @@ class Token(NamedTuple):
     lower: str
 
 
-def word_tokens(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(), m.group().lower().replace("’", "'")) for m in WORD.finditer(text)]
+@lru_cache(maxsize=4)
+def word_tokens(text: str) -> tuple[Token, ...]:
+    """Word tokens of ``text``; cached, since several mechanisms read the same text in turn."""
+    return tuple(Token(m.start(), m.end(), m.group(), m.group().lower().replace("’", "'")) for m in WORD.finditer(text))
 
 
 def segments(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
@@ -169,6 +172,10 @@ class Spans:
         return self.spans[i] if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1] else None
 
 
+_DOTTED_CHUNK = re.compile(r"[^\s<>\"]*[.@][^\s<>\"]*")
+
+
+@lru_cache(maxsize=4)
 def protected_spans(text: str) -> Spans:
     """URLs, domains, e-mail addresses and file names: no repair ever edits inside them.
 
@@ -176,4 +183,8 @@ def protected_spans(text: str) -> Spans:
     >>> [t[s:e] for s, e in protected_spans(t).spans]
     ['www.jo.com/a', 'jo@x.org', 'notes.txt', 'endyourpain.com/blogand']
     """
-    return Spans((m.start(), m.end()) for m in _PROTECTED.finditer(text))
+    spans = []
+    for chunk in _DOTTED_CHUNK.finditer(text):  # only chunks with a dot or an @ can hold one
+        at = chunk.start()
+        spans.extend((at + m.start(), at + m.end()) for m in _PROTECTED.finditer(chunk.group()))
+    return Spans(spans)

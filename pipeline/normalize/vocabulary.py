@@ -53,11 +53,13 @@ class Vocabulary:
     words: every domain word (lexicon names and aliases, domain terms), with plurals; protected.
     targets: single words a misheard word may be repaired to (body parts, equipment), by lemma.
     phrases: lexicon names and aliases as word tuples, with plural last words.
+    body_parts: single-word body parts, with plurals (the words a body slot expects).
     """
 
     words: frozenset[str]
     targets: Mapping[str, tuple[str, str]]
     phrases: frozenset[tuple[str, ...]]
+    body_parts: frozenset[str] = frozenset()
 
     @classmethod
     def from_names(cls, names: Iterable[str], terms: Mapping[str, Iterable[str]]) -> Vocabulary:
@@ -80,6 +82,7 @@ class Vocabulary:
                 if ws[-1].isalpha() and len(ws[-1]) > 2:
                     phrases.add((*ws[:-1], plural(ws[-1])))
         singles: set[str] = set()
+        body: set[str] = set()
         for kind, values in terms.items():
             for value in values:
                 ws = word_tuple(value)
@@ -87,6 +90,8 @@ class Vocabulary:
                 words.update(plural(w) for w in ws if len(w) > 2)
                 if kind in {"body_parts", "equipment"}:
                     singles.update(w for w in ws if len(w) > 2 and w not in GLUE_WORDS)
+                if kind == "body_parts" and len(ws) == 1 and len(ws[0]) > 2:
+                    body.update((ws[0], plural(ws[0])))
         targets: dict[str, tuple[str, str]] = {}
         for w in sorted(singles):
             if w.endswith("es") and w[:-2] in singles:
@@ -95,7 +100,7 @@ class Vocabulary:
                 targets.setdefault(w[:-1], (w[:-1], w))
             else:
                 targets.setdefault(w, (w, plural(w)))
-        return cls(frozenset(words), targets, frozenset(phrases))
+        return cls(frozenset(words), targets, frozenset(phrases), frozenset(body))
 
     @classmethod
     def build(cls, entries: Iterable[LexiconEntry], terms: Mapping[str, Iterable[str]]) -> Vocabulary:

@@ -58,3 +58,23 @@ def test_confusions_confusion_keeps_names(rules):
         examples=[["x", "x"]],
     )
     assert confusions.apply_confusions("Ask Jo today.", [rule]) == []
+
+
+@pytest.mark.parametrize("rule_id, anchor", [("nut-not", "nut"), ("right-side", "write"), ("these-are", "this")])
+def test_confusions_anchor_is_the_rarest_literal_token(rule_id, anchor, rules):
+    rule = next(r for r in rules if r.id == rule_id)
+    assert anchor in confusions.anchors(rule)
+
+
+def test_confusions_rules_skipped_without_their_anchor_still_match_with_it(rules):
+    # the matcher is built per anchor subset: a text with one anchor gets that rule's edit
+    assert [e.after for e in confusions.apply_confusions("Cross your write leg.", rules)] == ["right"]
+    assert confusions.apply_confusions("Cross your right leg.", rules) == []
+
+
+def test_confusions_term_class_expands_and_unknown_class_fails():
+    from pipeline.errors import DataError
+
+    assert "towel" in confusions.expand([{"LOWER": {"IN": "@equipment"}}])[0]["LOWER"]["IN"]
+    with pytest.raises(DataError, match="unknown term class '@gadgets'"):
+        confusions.expand([{"LOWER": {"IN": "@gadgets"}}])

@@ -57,6 +57,12 @@ def repair(doc: Document, vocab: Vocabulary, rules) -> str:
         # non-word typos of domain terms
         ("Stretch the hamstirng gently.", "Stretch the hamstring gently."),
         ("Relax your sholders.", "Relax your shoulders."),
+        # a body slot ("bend your _") holding a sound-alike of a body part the document names
+        ("Keep your knees soft. Now bend your needs and hold.", "Keep your knees soft. Now bend your knees and hold."),
+        (
+            "Open the chest. Then press your palms toward your jest.",
+            "Open the chest. Then press your palms toward your chest.",
+        ),
         # a misspelling the web repeats, but no dictionary has
         ("Stop immediatly if it hurts.", "Stop immediately if it hurts."),
         # a title line: capitals are not names, a rare word one letter from a body part
@@ -68,7 +74,7 @@ def repair(doc: Document, vocab: Vocabulary, rules) -> str:
     ],
 )
 def test_domain_repair_domain_terms(text_in, text_out, vocab, rules, text_document):
-    assert repair(text_document(text_in), vocab, rules) == text_out
+    assert repair(text_document(text_in), vocab, rules) == (text_out or text_in)
 
 
 @pytest.mark.parametrize(
@@ -95,6 +101,10 @@ def test_domain_repair_domain_terms(text_in, text_out, vocab, rules, text_docume
         "Lie down and do the knees to chest stretch.",
         "Then sit in Balasana or Malasana.",
         "Criss cross the legs, then point your toes at an angle.",
+        "Bend your knees. Adapt the plan to your needs.",
+        "Bend your knees, then lift the top knee.",
+        "Bend your knees; lift your spirits; hold your needs in mind; put your needs first.",
+        "Bend your knees to target your needs.",
         "Ask Jo Kay\nRest the sural nerve and the ulnar side.",
         "Heel Slides\nSlide the heel up.",
         "Hold the stretch, then switch sides.",
