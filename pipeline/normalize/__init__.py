@@ -10,15 +10,18 @@ Each mechanism is a small pure function ``(text, ...) -> list[Edit]`` on the tex
 - :mod:`.domain`: misheard, misspelt and truncated domain terms against a closed candidate set
   (lexicon names, body parts, equipment, the document's own headings and words).
 
-:mod:`.text` holds the helpers they share, :mod:`.vocabulary` the protected word sets and word
-similarity, :mod:`.chain` the composition of edits onto source offsets.
+:mod:`.text` holds the helpers they share (tokens, edits, names, protected URL and file-name
+spans), :mod:`.vocabulary` the protected word sets and word similarity, :mod:`.ngrams` the web
+unigram and bigram counts and the dictionary, :mod:`.chain` the composition of edits onto source
+offsets.
 
 :func:`normalize_document` runs them in that order. Each stage sees the text the earlier stages
 repaired, and its edits are folded back onto ``Document.text`` offsets, so every edit reports the
 exact text it replaced. Edits scoring below :data:`APPLY_THRESHOLD` are kept as suggestions.
 
-Precision comes first: protected words (domain terms, names, numbers, acronyms, Sanskrit pose
-names) are never rewritten by a single-word mechanism.
+Precision comes first: protected words (dictionary words for splitting, domain terms, names,
+numbers, acronyms, Sanskrit pose names, URLs, e-mail addresses, file names) are never split or
+rewritten by a single-word mechanism, and speech is not an error.
 """
 
 from __future__ import annotations
