@@ -27,7 +27,7 @@ test: $(STAMP) ## Run the tests (unit, golden, determinism, schema drift)
 	$(PY) -m pytest
 
 .PHONY: eval
-eval: $(STAMP) ## Precision and recall on seeds, dev and holdout; the judging scorer on ../shared/corpus/real
+eval: $(STAMP) ## Precision and recall on seeds, dev and holdout; the judging scorer and repair figures on ../shared/corpus/real
 	$(PY) -m pipeline.evaluate
 
 .PHONY: bench

@@ -3,7 +3,9 @@
 Besides the team's own corpora, ``make eval`` scores ``../shared/corpus/real/`` (real documents of
 the whole field, third-party text kept outside the repository) with the project's judging scorer,
 ``../shared/tools/score.py``: the pipeline runs on it uncached into a temporary folder and the
-scorer's figures (detection, values, per_side, repairs) are printed as it prints them.
+scorer's figures (detection, values, per_side, repairs) are printed as it prints them, followed by
+repair recall and precision on those real documents and, beside them, the noise benchmark's
+(``pipeline.repair_bench``).
 
 Gold format (``tests/corpus/*/gold.json``): ``{"documents": {file: {"exercises": [{"exercise",
 "hold_seconds", "reps", "sets", "per_side"}]}}}``. An exercise is right when the document and
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -99,7 +102,7 @@ def evaluate(raw_dir: Path, gold_path: Path) -> tuple[dict[str, Score], dict[str
 
 
 def score_real(*, verbose: bool = False, raw_dir: Path = REAL / "raw", gold: Path = REAL / "gold.score.json") -> str:
-    """Run the pipeline on the real corpus (no cache) and return the judging scorer's output."""
+    """Run the pipeline on the real corpus (no cache); the judging scorer's output and repair figures."""
     from .workflow import run_all
 
     if not (raw_dir.is_dir() and gold.is_file() and SCORER.is_file()):
@@ -110,7 +113,39 @@ def score_real(*, verbose: bool = False, raw_dir: Path = REAL / "raw", gold: Pat
         cmd = [sys.executable, str(SCORER), "--out", str(out), "--gold", str(gold), "--raw", str(raw_dir)]
         cmd += ["--label", "real", *(["-v"] if verbose else [])]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    return (done.stdout + done.stderr).rstrip()
+        edits = len(json.loads((out / "reports" / "corrections.json").read_text(encoding="utf-8"))["corrections"])
+    printed = (done.stdout + done.stderr).rstrip()
+    return printed + "\n" + repair_line(printed, edits)
+
+
+def repair_line(scorer_output: str, edits: int) -> str:
+    """Repair recall (listed errors fixed) and precision (edits not outside them) from the scorer's figures.
+
+    >>> repair_line("real: fixes=40/55 must_fix=0/0 false_edits=1", 100)
+    'repair (real): recall 0.727 (40/55 listed errors fixed), precision 0.990 (1 of 100 edits outside them)'
+    """
+    fixes = re.search(r"\bfixes=(\d+)/(\d+)", scorer_output)
+    false = re.search(r"\bfalse_edits=(\d+)", scorer_output)
+    if not (fixes and false):
+        return "repair (real): no repair figures in the scorer's output"
+    fixed, listed, outside = int(fixes[1]), int(fixes[2]), int(false[1])
+    recall = fixed / listed if listed else 1.0
+    precision = (edits - outside) / edits if edits else 1.0
+    return (
+        f"repair (real): recall {recall:.3f} ({fixed}/{listed} listed errors fixed), "
+        f"precision {precision:.3f} ({outside} of {edits} edits outside them)"
+    )
+
+
+def noise_line() -> str:
+    """The repair benchmark's summary: injected noise restored, and edits on clean text."""
+    from . import repair_bench
+
+    tally = repair_bench.evaluate()
+    return (
+        f"repair (noise benchmark): recall {tally.recall:.3f} ({tally.repairable_recall:.3f} without dropped "
+        f"words), precision {tally.precision:.3f} ({tally.edits} edits); clean corpus {len(tally.clean_edits)} edits"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "real":
             print(f"\nreal: {REAL} (scored with {SCORER.name})")
             print(score_real(verbose=args.diff))
+            print(noise_line())
             continue
         raw_dir, gold_path = CORPORA[name]
         scores, pred, gold = evaluate(raw_dir, gold_path)

@@ -247,19 +247,6 @@ def read_meta(path: Path) -> SourceMeta:
         ) from None
 
 
-_GLUED_LABEL = re.compile(r"(?<=\d)(?=(?:[A-Z]{2,}|[A-Z][a-z]+)(?: [A-Za-z]+)?\s*:\s*\d)")
-
-
-def glued_labels(text: str) -> list[Replacement]:
-    """A space between a value and the next field label glued to it ('REPS: 10SETS: 3').
-
-    >>> from pipeline import alignment
-    >>> alignment.apply("REPS: 10SETS: 3HOLD: 2", glued_labels("REPS: 10SETS: 3HOLD: 2"))[0]
-    'REPS: 10 SETS: 3 HOLD: 2'
-    """
-    return [(m.start(), m.start(), " ") for m in _GLUED_LABEL.finditer(text)]
-
-
 def clean_view(raw: str, fmt: str) -> tuple[str, list, list[Section], bool]:
     """The clean text, its alignment to ``raw``, its sections, and whether it read as captions.
 
@@ -274,7 +261,7 @@ def clean_view(raw: str, fmt: str) -> tuple[str, list, list[Section], bool]:
         view += markup.timestamps(raw) + markup.markdown(raw)
     first, p1 = alignment.apply(raw, merge_touching(view))
     table_reps, rows = markup.tables(first)
-    second, p2 = alignment.apply(first, merge_touching(table_reps + glued_labels(first)))
+    second, p2 = alignment.apply(first, table_reps)
     row_names = {
         alignment.forward(p2, r): (alignment.forward(p2, n), alignment.forward(p2, m)) for r, n, m in rows
     }

@@ -51,6 +51,13 @@ class Tally:
         total = sum(self.injected.values())
         return sum(self.restored.values()) / total if total else 1.0
 
+    @property
+    def repairable_recall(self) -> float:
+        """Recall over the kinds normalize sets out to repair (a dropped word is beyond repair)."""
+        total = sum(n for k, n in self.injected.items() if k not in noise.BEYOND_REPAIR)
+        restored = sum(n for k, n in self.restored.items() if k not in noise.BEYOND_REPAIR)
+        return restored / total if total else 1.0
+
 
 def make_document(text: str, doc_id: str) -> Document:
     """A Document for ``text`` through ingest (sections, alignment), or a plain one without it."""
@@ -149,7 +156,10 @@ def evaluate(clean_dir: Path = CLEAN_DIR, *, seeds: Sequence[int] = SEEDS, rate:
     for seed in seeds:
         for path in files:
             text = path.read_text(encoding="utf-8")
-            noisy, errors = noise.inject(text, seed=seed, rate=rate, names=names, domain=domain)
+            # caption artefacts happen in captions: a repeated line in a handout is deliberate
+            is_captions = make_document(text, path.name).kind == "transcript"
+            kinds = noise.KINDS if is_captions else tuple(k for k in noise.KINDS if k != "repeated_run")
+            noisy, errors = noise.inject(text, seed=seed, rate=rate, names=names, domain=domain, kinds=kinds)
             doc = make_document(noisy, path.name)
             errors = [e for e in errors if doc.raw_text[e.start : e.end] == e.noisy]
             ndoc = normalize.normalize_document(doc)
@@ -174,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"speed: {speed:.3f} s per 10 KB (normalize only)")
     print(
         f"noise benchmark: {tally.edits} edits, {tally.correct} correct, "
-        f"precision {tally.precision:.3f}, recall {tally.recall:.3f}"
+        f"precision {tally.precision:.3f}, recall {tally.recall:.3f} "
+        f"({tally.repairable_recall:.3f} without {', '.join(noise.BEYOND_REPAIR)})"
     )
     for kind in noise.KINDS:
         if tally.injected[kind]:

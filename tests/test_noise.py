@@ -12,6 +12,8 @@ from pipeline import noise, repair_bench
 from pipeline.models import Correction
 
 CLEAN = (Path(__file__).parent / "corpus" / "clean" / "01_article_low_back.txt").read_text(encoding="utf-8")
+#: Caption lines: where a repeated caption line can be injected.
+CAPTIONS = (Path(__file__).parent / "corpus" / "clean" / "04_captions_unpunctuated.txt").read_text(encoding="utf-8")
 NAMES = ["knee to chest stretch", "legs up the wall", "pelvic tilt"]
 DOMAIN = ["hamstring", "shoulders", "stretch", "exercises"]
 
@@ -47,7 +49,7 @@ def test_noise_inject_rate_sets_the_budget():
 
 @pytest.mark.parametrize("kind", noise.KINDS)
 def test_noise_inject_each_kind(kind):
-    text = CLEAN.replace("shoulders", "shoulders’")  # gives mojibake a non-ASCII character
+    text = CAPTIONS if kind == "repeated_run" else CLEAN.replace("shoulders", "shoulders’")  # mojibake needs one
     noisy, errors = noise.inject(text, seed=3, rate=0.02, kinds=[kind], names=NAMES, domain=DOMAIN)
     assert errors and {e.kind for e in errors} == {kind}
     assert _revert(noisy, errors) == text
@@ -80,7 +82,7 @@ def test_noise_typo_makes_non_words():
 
 
 def test_noise_caption_sites_insert_repeats_and_fillers():
-    sites = noise.caption_sites("hold it for 30 seconds and relax the jaw", random.Random(0))
+    sites = noise.caption_sites("lift your left leg\nand relax the jaw for 30 seconds", random.Random(0))
     kinds = {s.kind for s in sites}
     assert {"doubled", "repeated_run", "filler"} <= kinds
     assert all(s.start == s.end for s in sites)  # insertions only
