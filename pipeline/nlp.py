@@ -57,11 +57,13 @@ def alias_variants(alias: str, max_joins: int = 4) -> list[str]:
 
 def exercise_patterns() -> list[dict]:
     """SpanRuler phrase patterns for every lexicon name and alias; the id is the exercise id."""
-    out = []
-    for entry in resources.exercises():
-        for alias in sorted({entry.name.lower(), *entry.aliases}):
-            out.extend({"label": "EXERCISE", "pattern": v, "id": entry.id} for v in alias_variants(alias))
-    return out
+    owner = {
+        variant: entry.id
+        for entry in resources.exercises()
+        for alias in sorted({entry.name.lower(), *entry.aliases})
+        for variant in alias_variants(alias)
+    }
+    return [{"label": "EXERCISE", "pattern": text, "id": entry_id} for text, entry_id in owner.items()]
 
 
 @cache
