@@ -39,6 +39,10 @@ bench: $(STAMP) ## Speed and memory benchmark, then the repair benchmark
 bench-repair: $(STAMP) ## Repair precision/recall on injected noise, and edits on clean text
 	$(PY) -m pipeline.repair_bench
 
+.PHONY: lexicon
+lexicon: $(STAMP) ## Regenerate pipeline/data/exercises.jsonl from lexicon/ and ../shared/vocab/free-exercise-db
+	$(PY) scripts/build_lexicon.py
+
 .PHONY: schemas
 schemas: $(STAMP) ## Regenerate schemas/ from pipeline/models.py
 	$(PY) -m pipeline schemas
@@ -50,7 +54,7 @@ golden: $(STAMP) ## Regenerate tests/golden/ from tests/fixtures/raw/ (review th
 
 .PHONY: lint
 lint: $(STAMP) ## Check style with ruff
-	$(PY) -m ruff check pipeline tests
+	$(PY) -m ruff check pipeline tests scripts
 
 .PHONY: clean
 clean: ## Delete the cache (never touches raw/)

@@ -78,8 +78,20 @@ def facts(rows: Iterable[tuple[str, str, dict]]) -> dict[str, set[tuple]]:
 
 
 def score(pred: dict[str, set[tuple]], gold: dict[str, set[tuple]]) -> dict[str, Score]:
-    """Precision and recall per field."""
+    """Precision and recall per field.
+
+    ``per_side`` is counted only where the gold says something about sides, as the judging scorer
+    counts it: a side flag the pipeline derives from the lexicon for an exercise whose text is
+    silent about sides (a bridge is bilateral: false) is no error where the gold says nothing.
+    """
+    pred = judged(pred, gold)
     return {f: Score(len(pred[f] & gold[f]), len(pred[f]), len(gold[f])) for f in FIELDS}
+
+
+def judged(pred: dict[str, set[tuple]], gold: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
+    """The predicted facts a gold file can judge: ``per_side`` only where the gold has a value."""
+    sided = {fact[:2] for fact in gold["per_side"]}
+    return {**pred, "per_side": {fact for fact in pred["per_side"] if fact[:2] in sided}}
 
 
 def predict(raw_dir: Path) -> list[tuple[str, str, dict]]:
@@ -97,7 +109,8 @@ def gold_rows(path: Path) -> list[tuple[str, str, dict]]:
 
 def evaluate(raw_dir: Path, gold_path: Path) -> tuple[dict[str, Score], dict[str, set[tuple]], dict[str, set[tuple]]]:
     """Scores plus the predicted and gold facts (for listing the differences)."""
-    pred, gold = facts(predict(raw_dir)), facts(gold_rows(gold_path))
+    gold = facts(gold_rows(gold_path))
+    pred = judged(facts(predict(raw_dir)), gold)
     return score(pred, gold), pred, gold
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["transcript", "article"]
 FieldName = Literal["hold_seconds", "reps", "sets", "per_side", "frequency"]
@@ -24,28 +24,151 @@ class Record(BaseModel):
 
 # --------------------------------------------------------------------------- package data
 
+Category = Literal[
+    "stretch", "strength", "mobility", "stability", "balance", "relaxation", "conditioning", "plyometric", "power"
+]
+Position = Literal[
+    "supine", "prone", "quadruped", "kneeling", "half-kneeling", "seated", "standing", "side-lying", "hanging", "plank"
+]
+Laterality = Literal["bilateral", "unilateral", "alternating"]
+Region = Literal[
+    "neck", "shoulder", "elbow", "wrist", "hand", "upper back", "lower back", "chest", "core", "hip", "knee",
+    "ankle", "foot", "full body",
+]
+Equipment = Literal[
+    "band", "dumbbell", "barbell", "kettlebell", "cable", "machine", "smith machine", "bench", "chair", "wall",
+    "doorway", "table", "towel", "strap", "pillow", "ball", "small ball", "foam roller", "step", "mat",
+    "pull-up bar", "rings", "parallel bars", "medicine ball", "e-z bar", "box", "weight plate", "ankle weight",
+    "sled", "rope", "jump rope", "suspension trainer", "balance board", "foam pad", "stick", "yoga block",
+    "bolster", "putty", "flexbar", "sliders", "landmine", "chains", "sandbag", "bike", "treadmill", "rowing machine",
+    "elliptical", "stairs",
+]
+Muscle = Literal[
+    # The free-exercise-db muscle names.
+    "abdominals", "abductors", "adductors", "biceps", "calves", "chest", "forearms", "glutes", "hamstrings",
+    "lats", "lower back", "middle back", "neck", "quadriceps", "shoulders", "traps", "triceps",
+    # Names rehabilitation writers use.
+    "rotator cuff", "hip flexors", "tibialis anterior", "tibialis posterior", "peroneals", "soleus",
+    "deep neck flexors", "neck extensors", "upper trapezius", "lower trapezius", "levator scapulae", "scalenes",
+    "rhomboids", "serratus anterior", "pectoralis minor", "piriformis", "gluteus medius", "hip rotators",
+    "tensor fasciae latae", "iliotibial band", "obliques", "transverse abdominis", "pelvic floor", "diaphragm",
+    "multifidus", "erector spinae", "quadratus lumborum", "plantar fascia", "foot intrinsics", "wrist flexors",
+    "wrist extensors", "finger flexors", "finger extensors", "hand intrinsics", "nerves",
+]
+LexiconSource = Literal["curated", "free-exercise-db"]
+
 
 class LexiconEntry(Record):
     """One canonical exercise in the shipped lexicon (``pipeline/data/exercises.jsonl``)."""
 
     id: str = Field(description="Stable kebab-case id, e.g. 'knee-to-chest'.", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    name: str = Field(description="Display name, e.g. 'Knee to chest stretch'.")
-    aliases: list[str] = Field(description="Lower-case surface forms, singular; plurals are derived.")
-    category: Literal["stretch", "strength", "mobility", "stability", "balance", "relaxation"] = Field(
-        description="What the exercise mainly trains."
+    name: str = Field(
+        description="Display name: the name most people in the field use, e.g. 'Quad set', 'Bench press'.",
+        min_length=1,
     )
-    position: Literal["supine", "prone", "quadruped", "kneeling", "seated", "standing", "side-lying"] = Field(
-        description="Starting position."
+    aliases: list[str] = Field(
+        description="Lower-case surface forms writers use, singular (plurals, hyphen and space joins are "
+        "derived), including clinical and anatomical synonyms ('static quads', 'cervical retraction')."
     )
-    region: list[str] = Field(description="Body regions worked.")
-    equipment: list[str] = Field(description="Equipment needed; empty when none.")
-    description: str = Field(description="One line on the movement, in the team's own words.")
+    category: Category = Field(description="What the exercise mainly trains.")
+    position: Position | None = Field(description="Starting position; null when it varies.")
+    laterality: Laterality = Field(
+        description="bilateral: both sides work together or the body is symmetric (a timer runs once); "
+        "unilateral: one side at a time, then the other (a timer runs twice); alternating: sides alternate "
+        "within a set."
+    )
+    region: list[Region] = Field(description="Body regions worked or stretched.", min_length=1)
+    equipment: list[Equipment] = Field(
+        description="Equipment used; empty when none. Alternatives are listed together (a press done with a "
+        "barbell or dumbbells lists both)."
+    )
+    muscles: list[Muscle] = Field(description="Primary muscles worked or stretched.")
+    description: str = Field(description="One line on the exercise, in the team's own words.", min_length=1)
     variant_of: str | None = Field(description="Id of the base exercise this is a modifier variant of.")
-    laterality: Literal["bilateral", "unilateral", "alternating"] | None = Field(
-        default=None,
-        description="bilateral: both sides work together; unilateral: one side at a time, then the other; "
-        "alternating: sides alternate within a set. Gives per_side when a text says nothing about sides.",
+    source: LexiconSource = Field(
+        description="curated: written by the team (lexicon/curated/); free-exercise-db: generated from the "
+        "public-domain free-exercise-db by scripts/build_lexicon.py."
     )
+
+    @model_validator(mode="after")
+    def _check_lists(self) -> LexiconEntry:
+        for alias in self.aliases:
+            if alias != " ".join(alias.lower().split()):
+                raise ValueError(f"alias {alias!r} must be lower-case with single spaces")
+        for field in ("aliases", "region", "equipment", "muscles"):
+            values = getattr(self, field)
+            if len(set(values)) != len(values):
+                raise ValueError(f"{field} lists a value twice")
+        if self.variant_of == self.id:
+            raise ValueError("an entry cannot be a variant of itself")
+        return self
+
+
+class NameRule(Record):
+    """Words in an exercise name that imply a value ('seated' implies the seated position)."""
+
+    words: list[str] = Field(description="Lower-case words or phrases, hyphens as spaces; any one matches.")
+    value: str = Field(description="The value they imply (a position or a laterality).")
+
+
+class EntryOverride(Record):
+    """Facts a generated entry takes from the rules instead of deriving them."""
+
+    category: Category | None = Field(default=None, description="Replaces the derived category.")
+    position: Position | None = Field(default=None, description="Replaces the derived position.")
+    laterality: Laterality | None = Field(default=None, description="Replaces the derived laterality.")
+    region: list[Region] | None = Field(default=None, description="Replaces the derived regions.")
+    equipment: list[Equipment] | None = Field(default=None, description="Replaces the derived equipment.")
+    variant_of: str | None = Field(default=None, description="Id of the base exercise, instead of the derived one.")
+
+
+class LexiconRules(Record):
+    """How ``scripts/build_lexicon.py`` maps free-exercise-db records to lexicon entries
+    (``lexicon/free-exercise-db.yaml``)."""
+
+    single_words: list[str] = Field(
+        description="Single-word aliases allowed (matched anywhere in prose, so only real exercise names); "
+        "Sanskrit pose names ending in 'asana' are allowed without listing."
+    )
+    proper_words: list[str] = Field(description="Words kept capitalised in display names ('Arnold', 'EZ-bar').")
+    rewrites: list[tuple[str, str]] = Field(
+        description="Regex and replacement applied in order to lower-case titles ('pushups?' → 'push-up')."
+    )
+    singulars: dict[str, str] = Field(
+        description="Plural head words the suffix rules get wrong, and their singular ('squeezes' → 'squeeze')."
+    )
+    stretch_words: list[str] = Field(
+        description="Words that show a stretching record's name already names the movement; a name without "
+        "any gets ' stretch' ('Lying Glute' → 'lying glute stretch')."
+    )
+    suffixes: dict[str, str] = Field(
+        description="A title's ' - X' or '(X)' tail, lower-case, and the template '{}' it makes of the rest "
+        "('with bands' → 'banded {}')."
+    )
+    categories: dict[str, Category] = Field(description="Database category → lexicon category.")
+    equipment: dict[str, list[Equipment]] = Field(description="Database equipment → lexicon equipment.")
+    equipment_words: dict[str, list[Equipment]] = Field(description="Words in a name that imply equipment.")
+    muscle_regions: dict[Muscle, list[Region]] = Field(description="Primary muscle → body regions.")
+    compound_regions: dict[Muscle, list[Region]] = Field(
+        description="Extra regions a primary muscle adds in a compound movement (quadriceps → hip)."
+    )
+    category_regions: dict[str, list[Region]] = Field(description="Extra regions by database category.")
+    positions: list[NameRule] = Field(description="Name words → position, first match wins; none: null.")
+    laterality: list[NameRule] = Field(description="Name words → laterality, first match wins.")
+    unilateral_stretch_muscles: list[Muscle] = Field(
+        description="A stretch whose muscles are all limb muscles listed here is done one side at a time."
+    )
+    variant_words: list[str] = Field(
+        description="Equipment and grip words: a name without them is the base exercise ('barbell bench press')."
+    )
+    modifier_words: list[str] = Field(
+        description="Modifier words stripped after variant_words to find a base ('seated', 'incline', 'one arm')."
+    )
+    bases: dict[str, str] = Field(description="A stripped name → base entry id, where the bare name is no alias.")
+    rename: dict[str, str] = Field(description="Database id → display name, for titles the rules cannot clean.")
+    aliases: dict[str, list[str]] = Field(description="Database id → extra aliases writers use.")
+    overrides: dict[str, EntryOverride] = Field(description="Database id → facts that replace derived ones.")
+    skip: dict[str, str] = Field(description="Database id → why it is not in the lexicon.")
 
 
 class PatternEntry(Record):
@@ -304,8 +427,8 @@ class Exercise(Record):
     id: str = Field(description="Stable slug id.")
     name: str = Field(description="Display name.")
     aliases: list[str] = Field(description="Names the sources used, sorted.")
-    category: str | None = Field(default=None, description="From the lexicon.")
-    position: str | None = Field(default=None, description="From the lexicon.")
+    category: Category | None = Field(default=None, description="From the lexicon.")
+    position: Position | None = Field(default=None, description="From the lexicon; null when it varies.")
     hold_seconds: Range | None = Field(description="Consensus hold time in seconds.")
     reps: Range | None = Field(description="Consensus repetitions.")
     sets: Range | None = Field(description="Consensus sets.")

@@ -242,7 +242,11 @@ class NameIndex:
             return None
         if key in self.composed:
             return self.composed[key]
-        words = key.split()
+        neutral = vocabulary().neutral_words
+        plain = " ".join(w for w in key.split() if w not in neutral)  # 'Standard Lunge'
+        if plain != key and plain in self.composed:
+            return self.composed[plain]
+        words = plain.split()
         for i, word in enumerate(words):
             position = _POSITION_WORDS.get(word)
             if position is None:
@@ -272,9 +276,10 @@ class NameIndex:
             limit=None,
         )
         best: tuple[float, str] | None = None
+        head = core.split()[-1]
         for _choice, score, index in scored:
             alias = self.aliases[index]
-            if not self.compatible(written, alias):
+            if not self.compatible(written, alias) or not _same_head(head, alias.core.split()[-1]):
                 continue
             candidate = (-round(float(score), 2), alias.entry_id)
             if best is None or candidate < best:
@@ -285,6 +290,20 @@ class NameIndex:
         if score >= FUZZY_CUTOFF:
             return NameMatch(entry_id, "fuzzy", score)
         return NameMatch(None, "unmatched", score)
+
+
+def _same_head(written: str, alias: str) -> bool:
+    """The head words (last words) of two names agree, but for a slip of spelling: a fuzzy match
+    may mend 'pelvis tilt' but never turns 'yellow band' into 'band row'.
+
+    >>> _same_head("tilts", "tilt"), _same_head("strech", "stretch"), _same_head("band", "row")
+    (True, True, False)
+    """
+    return singular(written) == singular(alias) or fuzz.ratio(written, alias) >= HEAD_RATIO
+
+
+HEAD_RATIO = 80.0
+"""Lowest edit ratio between the head words of a written name and an alias for a fuzzy match."""
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -302,9 +321,19 @@ class Vocabulary:
     equipment_words: frozenset[str]
     filler_words: frozenset[str]
     exercise_words: frozenset[str]
+    neutral_words: frozenset[str]
 
 
-_KEYS = ("movement_words", "topic_words", "activities", "synonyms", "slot_words", "equipment_words", "filler_words")
+_KEYS = (
+    "movement_words",
+    "topic_words",
+    "activities",
+    "synonyms",
+    "slot_words",
+    "equipment_words",
+    "filler_words",
+    "neutral_words",
+)
 
 
 @cache
@@ -334,6 +363,7 @@ def vocabulary() -> Vocabulary:
         equipment_words=words("equipment_words"),
         filler_words=words("filler_words"),
         exercise_words=words("exercise_words"),
+        neutral_words=words("neutral_words"),
     )
 
 

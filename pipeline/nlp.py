@@ -28,6 +28,11 @@ def plural(word: str) -> str:
     return word + "s"
 
 
+PARTICLES = frozenset({"up", "down", "out", "over", "off", "in"})
+"""Second halves of hyphenated names built on a verb ('push-up', 'step-down'): spaced and singular,
+'push up' or 'sit up' is an instruction in prose, so only the hyphenated and the plural forms match."""
+
+
 def alias_variants(alias: str, max_joins: int = 4) -> list[str]:
     """Spellings of one alias that writers use: words joined by spaces or hyphens, the last
     word plural, 'and' as '&', a typographic apostrophe.
@@ -36,15 +41,26 @@ def alias_variants(alias: str, max_joins: int = 4) -> list[str]:
     ['cat and cow', 'cat & cow', 'cat and-cow', 'cat-and cow']
     >>> "child’s-poses" in alias_variants("child's pose")
     True
+    >>> alias_variants("push-up")
+    ['push-up', 'push ups', 'push-ups']
     """
-    words = alias.replace("-", " ").split()
+    words: list[str] = []
+    verb_joins: set[int] = set()  # joins that stay hyphens in the singular ('push-up')
+    for part in alias.split():
+        for k, piece in enumerate(part.split("-")):
+            if k and piece in PARTICLES:
+                verb_joins.add(len(words) - 1)
+            words.append(piece)
     heads = [words[-1]]
-    if words[-1].isalpha() and len(words[-1]) > 2:
+    if words[-1].isalpha() and (len(words[-1]) > 2 or len(words) - 2 in verb_joins):
         heads.append(plural(words[-1]))
-    joins = [[" ", "-"] if i < max_joins else [" "] for i in range(len(words) - 1)]
     out: list[str] = []
     for head in heads:
         body = [*words[:-1], head]
+        joins = [
+            ["-"] if i in verb_joins and head == words[-1] else [" ", "-"] if i < max_joins else [" "]
+            for i in range(len(words) - 1)
+        ]
         for seps in product(*joins):
             text = body[0] + "".join(sep + w for sep, w in zip(seps, body[1:], strict=True))
             out.append(text)
@@ -57,11 +73,13 @@ def alias_variants(alias: str, max_joins: int = 4) -> list[str]:
 
 def exercise_patterns() -> list[dict]:
     """SpanRuler phrase patterns for every lexicon name and alias; the id is the exercise id."""
-    out = []
-    for entry in resources.exercises():
-        for alias in sorted({entry.name.lower(), *entry.aliases}):
-            out.extend({"label": "EXERCISE", "pattern": v, "id": entry.id} for v in alias_variants(alias))
-    return out
+    owner = {
+        variant: entry.id
+        for entry in resources.exercises()
+        for alias in sorted({entry.name.lower(), *entry.aliases})
+        for variant in alias_variants(alias)
+    }
+    return [{"label": "EXERCISE", "pattern": text, "id": entry_id} for text, entry_id in owner.items()]
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
 from typing import TypeVar
@@ -36,29 +37,43 @@ def read_jsonl(package: str, name: str, model: type[M]) -> list[M]:
     return records
 
 
+LEXICON = "pipeline/data/exercises.jsonl"
+
+
 @cache
 def exercises() -> tuple[LexiconEntry, ...]:
-    """The exercise lexicon, checked for unique ids and unambiguous aliases."""
+    """The exercise lexicon, checked by ``check_lexicon``."""
     entries = read_jsonl("data", "exercises.jsonl", LexiconEntry)
-    seen: dict[str, str] = {}
-    ids = {e.id for e in entries}
-    if len(ids) != len(entries):
-        raise data_error("pipeline/data/exercises.jsonl", None, "duplicate exercise id")
-    for entry in entries:
-        if entry.variant_of is not None and entry.variant_of not in ids:
-            raise data_error(
-                "pipeline/data/exercises.jsonl", None, f"{entry.id}: variant_of {entry.variant_of!r} is unknown"
-            )
-        for alias in {entry.name.lower(), *entry.aliases}:
-            other = seen.setdefault(alias, entry.id)
-            if other != entry.id:
-                raise data_error(
-                    "pipeline/data/exercises.jsonl",
-                    None,
-                    f"alias {alias!r} is used by both {other} and {entry.id}",
-                    "Give each alias to one exercise only",
-                )
+    check_lexicon(entries)
     return tuple(entries)
+
+
+def check_lexicon(entries: Sequence[LexiconEntry], resource: str = LEXICON) -> None:
+    """Ids unique, every ``variant_of`` chain ends at a base, and every spelling the span ruler
+    matches (each alias with its hyphen, plural and '&' variants) names one entry only."""
+    from .nlp import alias_variants  # nlp builds on this module
+
+    ids = {e.id: e for e in entries}
+    if len(ids) != len(entries):
+        raise data_error(resource, None, "duplicate exercise id")
+    owner: dict[str, str] = {}
+    for entry in entries:
+        seen, parent = {entry.id}, entry.variant_of
+        while parent is not None:
+            if parent not in ids or parent in seen:
+                raise data_error(resource, None, f"{entry.id}: variant_of {parent!r} is unknown or circular")
+            seen.add(parent)
+            parent = ids[parent].variant_of
+        for alias in sorted({entry.name.lower(), *entry.aliases}):
+            for variant in alias_variants(alias):
+                other = owner.setdefault(variant, entry.id)
+                if other != entry.id:
+                    raise data_error(
+                        resource,
+                        None,
+                        f"alias {variant!r} is used by both {other} and {entry.id}",
+                        "Give each alias to one exercise only (lexicon/), then run make lexicon",
+                    )
 
 
 @cache
@@ -89,3 +104,13 @@ def domain_terms() -> dict[str, frozenset[str]]:
     """Closed sets of domain words by kind (body_parts, equipment, positions, movement_words)."""
     raw = json.loads(read_text("data", "domain_terms.json"))
     return {k: frozenset(w.lower() for w in v) for k, v in raw.items()}
+
+
+@cache
+def variants() -> dict[str, tuple[LexiconEntry, ...]]:
+    """Lexicon entries by the id of the base they are a variant of."""
+    out: dict[str, list[LexiconEntry]] = {}
+    for entry in exercises():
+        if entry.variant_of is not None:
+            out.setdefault(entry.variant_of, []).append(entry)
+    return {k: tuple(v) for k, v in out.items()}

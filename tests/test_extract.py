@@ -18,8 +18,9 @@ def facts(text: str, name: str = "doc.md", kind: str | None = None) -> set[tuple
             value = getattr(c, field)
             if value is not None:
                 out.add((ex, field, (value.min, value.max)))
-        if c.per_side is not None:
-            out.add((ex, "per_side", c.per_side))
+        stated_side = any(ev.field == "per_side" and ev.rule != "lexicon:laterality" for ev in c.evidence)
+        if c.per_side is not None and stated_side:
+            out.add((ex, "per_side", c.per_side))  # the text's own word on sides (laterality: below)
     return out
 
 
@@ -164,13 +165,13 @@ CASES = [
     ),
     (
         "field labels glued together, a hold field without a unit, frequency fields",
-        "Wall Push Up\n\nREPS: 12SETS: 2HOLD: 3DAILY: 1WEEKLY: 4\n\nSetup\n\nStand facing a wall with your "
-        "hands on it at shoulder height.\n\nMovement\n\nBend your elbows to bring your chest to the wall.\n",
+        "Doorframe Chest Opener\n\nREPS: 12SETS: 2HOLD: 3DAILY: 1WEEKLY: 4\n\nSetup\n\nStand in a doorway with your "
+        "forearms on the frame at shoulder height.\n\nMovement\n\nStep through until you feel it in your chest.\n",
         {
-            ("?Wall Push Up", "exercise", None),
-            ("?Wall Push Up", "reps", (12, 12)),
-            ("?Wall Push Up", "sets", (2, 2)),
-            ("?Wall Push Up", "hold_seconds", (3, 3)),
+            ("?Doorframe Chest Opener", "exercise", None),
+            ("?Doorframe Chest Opener", "reps", (12, 12)),
+            ("?Doorframe Chest Opener", "sets", (2, 2)),
+            ("?Doorframe Chest Opener", "hold_seconds", (3, 3)),
         },
     ),
     (
@@ -308,6 +309,41 @@ def test_extract_evidence_says_where_each_value_was_given():
     text = "Hold each stretch for 20 seconds.\n\n## Circuit: 2 rounds\n\n- Cobra: 8 reps\n"
     doc = build_document(text.encode(), doc_id="scope.md", path="raw/scope.md")
     (item,) = extract.extract_document(doc, normalize.normalize_document(doc)).claims
-    scopes = {(ev.field, ev.scope) for ev in item.claim.evidence if ev.field != "name"}
+    scopes = {(ev.field, ev.scope) for ev in item.claim.evidence if ev.field not in ("name", "per_side")}
     assert scopes == {("reps", "stated"), ("sets", "section"), ("hold_seconds", "document")}
-    assert item.claim.scopes == {"reps": "stated", "sets": "section", "hold_seconds": "document"}
+    assert item.claim.scopes == {"reps": "stated", "sets": "section", "hold_seconds": "document", "per_side": "stated"}
+
+
+@pytest.mark.parametrize(
+    "text, per_side, rule",
+    [
+        # Silent on sides: the lexicon's laterality decides, under its own rule.
+        ("## Glute bridge\n\nLie on your back and lift your hips. Hold 5 seconds.\n", False, "lexicon:laterality"),
+        ("## Clamshell\n\nLie on your side, knees bent, and open the top knee. 12 reps.\n", True, "lexicon:laterality"),
+        # The text's own word wins over the lexicon.
+        (
+            "## Clamshell\n\nLie on your side and open the top knee 12 times; do not switch sides.\n",
+            False,
+            "both.do_not_switch_sides",
+        ),
+        ("## Glute bridge\n\nLift your hips, 10 reps, then switch sides.\n", True, "side.switch_sides"),
+    ],
+)
+def test_extract_per_side_from_text_then_lexicon(text, per_side, rule):
+    doc = build_document(text.encode(), doc_id="side.md", path="raw/side.md")
+    (item,) = extract.extract_document(doc, normalize.normalize_document(doc)).claims
+    assert item.claim.per_side is per_side
+    assert {ev.rule for ev in item.claim.evidence if ev.field == "per_side"} == {rule}
+
+
+def test_extract_document_side_phrase_reaches_only_one_sided_exercises():
+    """'30 seconds on each side' said for every stretch does not make a bilateral pose per side."""
+    text = (
+        "Hold each stretch for 30 seconds on each side.\n\n## Clamshell\n\nLie on your side and open the top "
+        "knee.\n\n## Glute bridge\n\nLie on your back and lift your hips.\n"
+    )
+    doc = build_document(text.encode(), doc_id="doc.md", path="raw/doc.md")
+    sides = {
+        c.exercise_id: c.claim.per_side for c in extract.extract_document(doc, normalize.normalize_document(doc)).claims
+    }
+    assert sides == {"clamshell": True, "bridge": False}

@@ -51,10 +51,13 @@ def lex(id_, name, aliases, position="supine", category="stretch", variant_of=No
         aliases=aliases,
         category=category,
         position=position,
-        region=["back"],
+        laterality="bilateral",
+        region=["lower back"],
         equipment=[],
+        muscles=[],
         description="test entry",
         variant_of=variant_of,
+        source="curated",
     )
 
 

@@ -15,10 +15,13 @@ def entry(id_: str, name: str, aliases: list[str], position: str | None = "stand
         aliases=aliases,
         category="strength",
         position=position,
+        laterality="bilateral",
         region=["hip"],
         equipment=[],
+        muscles=[],
         description="test entry",
         variant_of=None,
+        source="curated",
     )
 
 

@@ -166,19 +166,23 @@ def value_blocks(sdoc: Doc, secs: Sequence[Section], dosages: Sequence[Dosage]) 
 
 def instances(segments: Sequence[Segment], groups: dict[str, list[int]]) -> dict[tuple[str, int], list[int]]:
     """One claim per written instance of an exercise: segments found in prose join the instance
-    before them; separately named or numbered sections of one exercise ('Cervical Retraction'
-    and 'Chin Tuck', 'Hip Flexion' #4 and #8) stay apart."""
-    out: dict[tuple[str, int], list[int]] = {}
-    for key, idxs in groups.items():
-        seen: dict[str, int] = {}
-        current = 0
-        if not idxs:
-            out[(key, 0)] = []
-        for i in idxs:
-            inst = segments[i].instance
-            if inst is not None:
-                current = seen.setdefault(inst, len(seen))
-            out.setdefault((key, current), []).append(i)
+    before them, and so does a section that names the exercise again right after its own
+    ('2. Knee to chest' then 'To perform knee to chest:'); separately named or numbered sections
+    of one exercise ('Cervical Retraction' and 'Chin Tuck', 'Hip Flexion' #4 and #8) stay apart."""
+    key_of = {i: key for key, idxs in groups.items() for i in idxs}
+    out: dict[tuple[str, int], list[int]] = {(key, 0): [] for key, idxs in groups.items() if not idxs}
+    seen: dict[str, dict[str, int]] = defaultdict(dict)
+    current: dict[str, int] = defaultdict(int)
+    previous: str | None = None
+    for i in sorted(key_of):
+        key, inst = key_of[i], segments[i].instance
+        again = previous == key and seen[key] and segments[i].how == "heading"
+        if inst is not None and not again:
+            current[key] = seen[key].setdefault(inst, len(seen[key]))
+        elif inst is not None:
+            seen[key].setdefault(inst, current[key])
+        out.setdefault((key, current[key]), []).append(i)
+        previous = key
     return out
 
 

@@ -100,13 +100,18 @@ class Segment:
 # --------------------------------------------------------------------------- names
 
 
-def clean_name(text: str) -> str:
-    """A written name without numbering, list marks, a lead-in or trailing punctuation.
+def clean_name(text: str, number: int | None = None) -> str:
+    """A written name without numbering, list marks, a lead-in or trailing punctuation
+    (``number``: the item's number, also dropped when written bare before the name).
 
     >>> clean_name("## 3. Thoracic opener:"), clean_name("Pick one from Pull-up Progression.")
     ('Thoracic opener', 'Pull-up Progression')
+    >>> clean_name("1 Cervical Retraction", number=1)
+    'Cervical Retraction'
     """
     text = re.sub(r"^\s*#*\s*(?:\(?\d{1,2}[a-z]?[.)]\s*)?", "", text)
+    if number is not None:
+        text = re.sub(rf"^{number}[a-z]?\s+(?=[A-Za-z])", "", text)
     text = text.strip().strip("*_`\"'“”‘’ ").rstrip(":.;,-–— ").strip()
     low = text.lower()
     for lead in layout_vocabulary().lead_ins:
@@ -177,7 +182,7 @@ def _covers(name: str, mention: Span) -> bool:
     for word in reduce(mention.text).split():
         if word in rest:
             rest.remove(word)
-    return all(w in vocab.filler_words or w in vocab.equipment_words for w in rest)
+    return all(w in vocab.filler_words or w in vocab.equipment_words or w in vocab.neutral_words for w in rest)
 
 
 # --------------------------------------------------------------------------- mentions
@@ -374,12 +379,20 @@ def build_segments(outline: Outline) -> list[Segment]:
             continue  # a label ('Setup', 'Tips') or a progression heading: part of the exercise
         if titled and sec.name_start is not None and sec.name_end is not None:
             raw_name = text[sec.name_start : sec.name_end]
-            name = clean_name(raw_name)
+            name = clean_name(raw_name, sec.number)
             in_name = [m for m in named if sec.name_start <= m.start_char and m.end_char <= sec.name_end + 1]
             end = body_end(k)
             has_body = _states_values(dosages, sec.start, end) or _instructions(sdoc, sec.name_end, end)
             is_title = sec.kind == "heading" and k == 0 and outline.title is not None and name == outline.title
             verdict = judge(outline.index, name, in_name, has_body)
+            if (
+                sec.kind == "heading"
+                and verdict.kind in ("exercise", "new")
+                and _holds_others(outline, k, end, verdict)
+            ):
+                verdict = Verdict("group")  # '## Hamstrings' over a standing and a seated hamstring stretch
+            if verdict.kind == "exercise":
+                verdict = by_position(outline, verdict, name, sec.name_end, end)
             if is_title and verdict.kind in ("none", "lost"):
                 start(Segment(start=sec.start, how="none", level=0))
                 previous = sec
@@ -446,6 +459,53 @@ def build_segments(outline: Outline) -> list[Segment]:
         previous = sec
     _finish(outline, segments)
     return segments
+
+
+def by_position(outline: Outline, verdict: Verdict, name: str, start: int, end: int) -> Verdict:
+    """The variant of an exercise that the description's starting position picks: 'Hip
+    Abduction' described 'while standing' is the standing hip abduction, 'lying on your bed' the
+    supine one. Only for an exercise whose position varies, when the name states none and one
+    variant has the described position."""
+    base = resources.exercise_index().get(verdict.exercise_id or "")
+    children = resources.variants().get(verdict.exercise_id or "", ())
+    if base is None or base.position is not None or not children:
+        return verdict
+    if any(w in _POSITION_NAMES for w in normalize_name(name).split()):
+        return verdict
+    span = outline.sdoc.char_span(start, min(end, start + 300), alignment_mode="expand")
+    if span is None:
+        return verdict
+    matches = sorted(pattern_matcher("positions")(span), key=lambda m: m[1])
+    found = [outline.sdoc.vocab.strings[mid] for mid, _, _ in matches]
+    if not found:
+        return verdict
+    chosen = [c for c in children if c.position == found[0]]
+    if len(chosen) != 1:
+        return verdict
+    return Verdict("exercise", chosen[0].id, ("position", 90.0))
+
+
+_POSITION_NAMES = frozenset("standing seated sitting supine prone lying kneeling sidelying quadruped".split())
+
+
+def _holds_others(outline: Outline, k: int, end: int, verdict: Verdict) -> bool:
+    """The section under heading ``k`` names other exercises in its own structure: titled items
+    or rows, or paragraphs that open with another exercise's name."""
+    sdoc = outline.sdoc
+    # Inside a numbered list the numbered items are the heading's siblings, not its children.
+    numbered = any(s.kind == "item" and s.number is not None and s.title for s in outline.sections[:k])
+    for sec in outline.sections[k + 1 :]:
+        if sec.start >= end or numbered and sec.kind == "item" and sec.number is not None:
+            break
+        inside = [m for m in outline.mentions if sec.start <= m.start_char < sec.end and m.start not in outline.refs]
+        if not inside or inside[0].id_ == verdict.exercise_id:
+            continue
+        if sec.title and sec.name_start is not None and sec.name_end is not None:
+            if sec.name_start <= inside[0].start_char < sec.name_end:
+                return True
+        elif sec.kind == "paragraph" and is_lead(sdoc, inside[0], sec.start):
+            return True
+    return False
 
 
 def _after_name(outline: Outline, seg: Segment, sec: Section, named: Sequence[Span], in_name: Sequence[Span]) -> None:
