@@ -259,6 +259,8 @@ def clean_view(raw: str, fmt: str) -> tuple[str, list, list[Section], bool]:
         view += markup.html_view(raw)
     else:
         view += markup.timestamps(raw) + markup.markdown(raw)
+    if fmt != "html":  # the HTML view collapses its own whitespace
+        view += markup.spaces(raw)
     first, p1 = alignment.apply(raw, merge_touching(view))
     table_reps, rows = markup.tables(first)
     second, p2 = alignment.apply(first, table_reps)

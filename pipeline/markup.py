@@ -56,6 +56,26 @@ def carriage_returns(text: str) -> list[Replacement]:
     return [(m.start(), m.end(), "") for m in _CARRIAGE.finditer(text)]
 
 
+_INNER_SPACES = re.compile(
+    r"(?<=\S)[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}(?=\S)|[\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
+_ODD_HYPHENS = re.compile(r"[\u2010\u2011\u00ad]")
+
+
+def spaces(text: str) -> list[Replacement]:
+    r"""One plain space where a line has a run of spaces or an odd space (no-break, thin), and a
+    plain hyphen for a non-breaking one; indentation stays (it says how deep an item is).
+
+    >>> from pipeline import alignment
+    >>> t = "  - hold\u00a030  seconds\nknee\u2011to\u2011chest"
+    >>> alignment.apply(t, spaces(t))[0]
+    '  - hold 30 seconds\nknee-to-chest'
+    """
+    out = [(m.start(), m.end(), " ") for m in _INNER_SPACES.finditer(text)]
+    out += [(m.start(), m.end(), "-" if m.group() != "\u00ad" else "") for m in _ODD_HYPHENS.finditer(text)]
+    return merge_touching(out)
+
+
 # --------------------------------------------------------------------------- pasted transcripts
 
 _TIMESTAMP_LINE = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?\s*$")

@@ -347,3 +347,44 @@ def test_extract_document_side_phrase_reaches_only_one_sided_exercises():
         c.exercise_id: c.claim.per_side for c in extract.extract_document(doc, normalize.normalize_document(doc)).claims
     }
     assert sides == {"clamshell": True, "bridge": False}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Now you're going to do wrist circles, ten each way.", [("wrist circles", "exercise", "intro.going_to_do")]),
+        (
+            "I want you to do some ankle exercises before bed.",
+            [("ankle exercises", "exercise", "intro.want_you_to_do")],
+        ),
+        ("Let's start with toe taps for a minute.", [("toe taps", "exercise", "intro.lets_do")]),
+        (
+            "The next one is called the shoulder roll, and it is easy.",
+            [("shoulder roll", "exercise", "intro.next_one_is")],
+        ),
+        ("This one is called a doorway glide so stand tall.", [("doorway glide", "exercise", "intro.is_called")]),
+        ("We are demonstrating the seated march today.", [("seated march", "exercise", "intro.demonstrating")]),
+        (
+            "The muscle we're going to target is the upper trapezius and then the neck.",
+            [("upper trapezius", "muscle", "target.muscle_we_target")],
+        ),
+        ("We're going to stretch your calves now.", [("calves", "muscle", "target.going_to_stretch")]),
+        # No name after the cue, a number, an activity, a topic: nothing.
+        ("You're going to do three sets of this.", []),
+        ("We're going to do some light jogging first.", []),
+        ("Let's do this together.", []),
+        ("We're going to do our warm up routine.", []),
+    ],
+)
+def test_extract_introductions(nlp, text, expected):
+    from pipeline.extract.introductions import introductions
+
+    found = [(x.text, x.kind, x.rule) for x in introductions(nlp(text))]
+    assert found == expected
+
+
+def test_extract_introductions_every_pattern_fires():
+    from pipeline import resources
+
+    rules = {row[2] for case in test_extract_introductions.pytestmark[0].args[1] for row in case[1]}
+    assert rules == {p.id for p in resources.patterns("introductions")}

@@ -36,6 +36,7 @@ from ..models import (
 from ..names import NameIndex, vocabulary
 from ..nlp import EXERCISE_KEY, build_nlp
 from .claims import claim_for, enclosing_groups, laterality_side
+from .introductions import introductions
 from .segments import (
     Outline,
     Segment,
@@ -202,6 +203,7 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
         dosages=found,
         index=name_index(),
         title=doc.title,
+        introduced=introductions(sdoc),
     )
     segments = build_segments(outline)
     known = {s.exercise_id for s in segments if s.exercise_id and s.how in ("heading", "item", "row")}

@@ -31,6 +31,7 @@ from ..layout import vocabulary as layout_vocabulary
 from ..models import Dosage, Section
 from ..names import NameIndex, is_activity, is_topic, names_a_movement, normalize_name, reduce
 from ..nlp import cue_matcher, pattern_matcher
+from .introductions import Introduced
 
 # Inference: the best exercise needs this many distinct cue rules and this lead over the next.
 INFER_MIN_CUES = 2
@@ -317,6 +318,7 @@ class Outline:
     dosages: Sequence[Dosage]
     index: NameIndex
     title: str | None = None
+    introduced: Sequence[Introduced] = ()
 
 
 def _states_values(dosages: Sequence[Dosage], start: int, end: int) -> bool:
@@ -518,7 +520,15 @@ def _list_names(outline: Outline, seg: Segment, sec: Section, named: Sequence[Sp
     seg.listed.extend(m for m in named if m not in in_name and not is_activity(m.text))
 
 
-def _prose(outline: Outline, segments: list[Segment], start, sec: Section, named: list[Span], structural: bool) -> None:
+def _prose(
+    outline: Outline,
+    segments: list[Segment],
+    start,
+    sec: Section,
+    named: list[Span],
+    structural: bool,
+    with_intros: bool = True,
+) -> None:
     """Paragraphs, cues and steps: lexicon mentions in running text."""
     sdoc, dosages = outline.sdoc, outline.dosages
     current = segments[-1]
@@ -528,6 +538,16 @@ def _prose(outline: Outline, segments: list[Segment], start, sec: Section, named
         level = current.level + (0 if current.how == "lead" else 1)
         start(Segment(start=sec.start, exercise_id=lead.id_, how="lead", level=level, mentions=[lead]))
         segments[-1].mentions.extend(m for m in named[1:] if m.id_ == lead.id_)
+        return
+    intros = [
+        x
+        for x in outline.introduced
+        if with_intros
+        and sec.start <= x.start < sec.end
+        and not any(m.start_char < x.end and x.start < m.end_char for m in named)
+    ]
+    if intros and not scoped:
+        _introduced(outline, segments, start, sec, named, intros, structural)
         return
     if named and not scoped:
         if not current.is_exercise:  # a description before the first name: 'squeeze your glutes, hold 10 s'
@@ -582,6 +602,52 @@ def _prose(outline: Outline, segments: list[Segment], start, sec: Section, named
         inferred, cues = infer_exercise(sdoc, sec.start, sec.end, min_cues=min_cues)
         if inferred and inferred != current.exercise_id:
             start(Segment(start=sec.start, exercise_id=inferred, how="inferred", level=current.level, cue_spans=cues))
+
+
+def _introduced(
+    outline: Outline,
+    segments: list[Segment],
+    start,
+    sec: Section,
+    named: list[Span],
+    intros: list[Introduced],
+    structural: bool,
+) -> None:
+    """Running text with introduced names: mentions and introductions in text order."""
+    sdoc = outline.sdoc
+    cut = sec.start
+    for intro in intros:
+        before = [m for m in named if cut <= m.start_char < intro.start]
+        if before:  # the mentions before this introduction, as any mention in running text
+            _prose(outline, segments, start, _part(sec, cut, intro.start), before, structural, with_intros=False)
+        cut = intro.start
+        found = outline.index.match(intro.text if intro.kind == "exercise" else f"{intro.text} stretch")
+        cur = segments[-1]
+        if found.exercise_id is not None and found.exercise_id == cur.exercise_id:
+            continue
+        span = sdoc.char_span(intro.start, intro.end, alignment_mode="expand")
+        boundary = max(clause_start(sdoc, span) if span is not None else intro.start, sec.start)
+        if cur.mentions:
+            boundary = max(boundary, cur.mentions[-1].end_char)
+        start(
+            Segment(
+                start=boundary,
+                how="mention",
+                exercise_id=found.exercise_id,
+                level=cur.level + 1 if cur.how == "group" else cur.level,
+                name=intro.text,
+                name_span=(intro.start, intro.end),
+                new_name=None if found.exercise_id else intro.text,
+                mapping=(found.mapping, found.score) if found.exercise_id else ("unmatched", 0.0),
+            )
+        )
+    rest = [m for m in named if m.start_char >= cut]
+    if rest:
+        _prose(outline, segments, start, _part(sec, cut, sec.end), rest, structural, with_intros=False)
+
+
+def _part(sec: Section, start: int, end: int) -> Section:
+    return sec.model_copy(update={"start": start, "end": end})
 
 
 def _finish(outline: Outline, segments: list[Segment]) -> None:
