@@ -75,7 +75,10 @@ NEGATIVE = frozenset(
     }
 )
 GENERIC = "GENERIC"
-LABELS = frozenset(FIELDS) | NEGATIVE | {GENERIC}
+# A progression stated in the same sentence as a starting dose: "start with 6, progressing to
+# twelve" reads as the range 6-12 (the starting value alone would also be defensible).
+PROGRESS = "PROGRESS"
+LABELS = frozenset(FIELDS) | NEGATIVE | {GENERIC, PROGRESS}
 
 # Plausible values; a match outside them is dropped (a hold of 3 hours is a recipe or a film).
 LIMITS: dict[str, tuple[int, int]] = {"hold_seconds": (1, 1800), "reps": (1, 200), "sets": (1, 20)}
@@ -688,6 +691,47 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
+def _progressions(
+    doc: Doc,
+    chosen: list[_Candidate],
+    progress: list[tuple[str, str, int, int]],
+    starts: list[int],
+    blocked: set[int],
+) -> list[_Candidate]:
+    """Widen a repetition or hold to the number a later 'progressing to N' in its sentence gives."""
+    out = list(chosen)
+    for _, rule, start, end in progress:
+        if any(i in blocked for i in range(start, end)):
+            continue
+        upper = [a for a in amounts(toks(doc[start:end])) if a.unit in (None, "rep", "s")]
+        if len(upper) != 1:
+            continue
+        sentence = bisect_right(starts, start) - 1
+        before = [
+            (k, c)
+            for k, c in enumerate(out)
+            if c.end <= start and bisect_right(starts, c.start) - 1 == sentence and c.label in ("REPS", "HOLD")
+        ]
+        if not before:
+            continue
+        k, cand = before[-1]
+        field = "hold_seconds" if cand.label == "HOLD" else "reps"
+        if upper[0].unit not in (None, {"hold_seconds": "s", "reps": "rep"}[field]):
+            continue
+        values = dict(cand.dosages)
+        low = values.get(field)
+        high = int(upper[0].hi)
+        if not isinstance(low, Range) or high <= low.max or high > LIMITS[field][1]:
+            continue
+        values[field] = Range(min=low.min, max=high)
+        # The progression's own number, read again by another pattern, is the same value.
+        echoes = [c for c in out if c is not cand and c.label == cand.label and c.start < end and start < c.end]
+        stop = max([end, *(c.end for c in echoes)])
+        widened = _Candidate(cand.label, f"{cand.rule}+{rule}", cand.start, stop, tuple(values.items()), True)
+        out = [widened if c is cand else c for c in out if c not in echoes]
+    return out
+
+
 def find(doc: Doc) -> list[Dosage]:
     """Every dosage stated in ``doc``, in text order; offsets are character offsets in ``doc.text``.
 
@@ -729,8 +773,9 @@ def find(doc: Doc) -> list[Dosage]:
         if parsed:
             candidates.append(_Candidate(label, rule, start, end, parsed, end != matched_end))
 
+    chosen = _progressions(doc, _select(candidates), [m for m in matches if m[0] == PROGRESS], starts, blocked)
     found = []
-    for cand in _select(candidates):
+    for cand in chosen:
         start_char = doc[cand.start].idx
         end_char = doc[cand.end - 1].idx + len(doc[cand.end - 1].text)
         is_generic = bisect_right(starts, cand.start) - 1 in generic

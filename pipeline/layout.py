@@ -77,6 +77,7 @@ class Line:
     indent: int = 0
     level: int = 0  # heading level; item depth (1 = top)
     number: int | None = None  # the number of a numbered item
+    marker: str | None = None  # the number or letter as written ('2a')
     body: int = 0  # where the content starts after a marker ('1. ', '- ', '## ')
     title: bool = False  # the line (or its name part) reads as a name, not a sentence
     name_end: int = 0  # end of the name part ('Squats' in 'Squats: 3 x 10')
@@ -197,16 +198,17 @@ def _label(text: str, pos: int, end: int) -> tuple[str, int, int] | None:
     return label, pos + len(m.group(1).rstrip()), value
 
 
-def _marker(text: str, s: int, e: int) -> tuple[str, int, int | None] | None:
-    """An item marker at ``s``: (kind of marker, where the content starts, number)."""
+def _marker(text: str, s: int, e: int) -> tuple[str, int, int | None, str | None] | None:
+    """An item marker at ``s``: (kind of marker, where the content starts, number, marker text)."""
     for kind, pattern in (("bullet", _BULLET), ("number", _NUMBER), ("word", _WORD_NUMBER), ("letter", _LETTER)):
         m = pattern.match(text, s, e)
         if m:
             number = int(m.group(1)) if kind in ("number", "word") else None
-            return kind, m.end(), number
+            label = None if kind == "bullet" else m.group(1) + (m.group(2) or "" if kind == "number" else "")
+            return kind, m.end(), number, label
     m = _GLUED_NUMBER.match(text, s, e)
     if m and reads_as_name(text[m.end() : e]):
-        return "number", m.end(), int(m.group(1))
+        return "number", m.end(), int(m.group(1)), m.group(1)
     return None
 
 
@@ -228,10 +230,10 @@ def read(text: str, rows: dict[int, tuple[int, int]] | None = None) -> list[Line
         if s in rows:
             cell_start, cell_end = rows[s]
             title = cell_end > cell_start and reads_as_name(text[cell_start:cell_end])
-            out.append(Line(cs, ce, "row", indent, 1, None, cell_start, title, cell_end))
+            out.append(Line(cs, ce, "row", indent, level=1, body=cell_start, title=title, name_end=cell_end))
             continue
         if m := _HEADING_MARK.match(text, cs, ce):
-            out.append(Line(cs, ce, "heading", indent, len(m.group(1)), None, m.end(), True, ce))
+            out.append(Line(cs, ce, "heading", indent, level=len(m.group(1)), body=m.end(), title=True, name_end=ce))
             continue
         marker = _marker(text, cs, ce)
         body = marker[1] if marker else cs
@@ -240,7 +242,8 @@ def read(text: str, rows: dict[int, tuple[int, int]] | None = None) -> list[Line
         label = _label(text, body, ce)
         role = vocab.field_labels.get(label[0].lower()) if label else None
         if label and role and label[2] < ce:
-            out.append(Line(cs, ce, "field", indent, 1 + indent // 2, None, body, False, label[1], role, label[2]))
+            level = 1 + indent // 2
+            out.append(Line(cs, ce, "field", indent, level, body=body, name_end=label[1], role=role, value=label[2]))
             continue
         if marker:
             if label and not role:  # 'Squats: 3 sets of 12', 'Warm up (5 min): jogging...'
@@ -248,13 +251,15 @@ def read(text: str, rows: dict[int, tuple[int, int]] | None = None) -> list[Line
             else:
                 name_stop = name_end(text, body, ce)
             title = reads_as_name(text[body:name_stop]) and not _SENTENCE_END.search(text[body:ce])
-            number = marker[2]
-            out.append(Line(cs, ce, "item", indent, 1 + indent // 2, number, body, title, name_stop, role))
+            level = 1 + indent // 2
+            number, written = marker[2], marker[3]
+            out.append(Line(cs, ce, "item", indent, level, number, written, body, title, name_stop, role))
             continue
         if label and not role and label[2] < ce and reads_as_name(label[0]):
-            out.append(Line(cs, ce, "field", indent, 1 + indent // 2, None, cs, True, label[1], None, label[2]))
+            level = 1 + indent // 2
+            out.append(Line(cs, ce, "field", indent, level, body=cs, title=True, name_end=label[1], value=label[2]))
             continue
-        out.append(Line(cs, ce, "prose", indent, 0, None, cs))
+        out.append(Line(cs, ce, "prose", indent, body=cs))
     return _headings(text, out, vocab)
 
 
@@ -438,6 +443,7 @@ def sections(
                 end=e,
                 level=ln.level,
                 number=ln.number,
+                marker=ln.marker,
                 title=ln.title,
                 name_start=name_start,
                 name_end=name_end,

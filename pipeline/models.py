@@ -223,6 +223,9 @@ class Section(Record):
     end: int = Field(description="End offset in Document.text.")
     level: int = Field(default=0, description="Heading level (1 = top) or list nesting depth.")
     number: int | None = Field(default=None, description="The item's number in a numbered list.")
+    marker: str | None = Field(
+        default=None, description="The item's number or letter as written ('2a' of '2a. Lumbar extension')."
+    )
     title: bool = Field(
         default=False, description="The heading, item or row (or its name part) reads as a name, not a sentence."
     )

@@ -298,8 +298,12 @@ def _same_head(written: str, alias: str) -> bool:
 
     >>> _same_head("tilts", "tilt"), _same_head("strech", "stretch"), _same_head("band", "row")
     (True, True, False)
+    >>> _same_head("heel", "wheel")  # short words differ by one letter and mean other things
+    False
     """
-    return singular(written) == singular(alias) or fuzz.ratio(written, alias) >= HEAD_RATIO
+    if singular(written) == singular(alias):
+        return True
+    return min(len(written), len(alias)) >= 6 and fuzz.ratio(written, alias) >= HEAD_RATIO
 
 
 HEAD_RATIO = 80.0

@@ -6,7 +6,8 @@ the rest of the notation used in exercise texts, each as an affix rule (the text
 - an en or em dash between numbers: "3–5" → 3, –, 5;
 - a unit glued to a number: "30s", "30sec", "5min", "10reps", "15times" → number, unit;
 - a dash glued to the next number: "10 -20 times" → 10, -, 20 (a range, not a negative number);
-- the multiplication sign in all its spellings: "10x", "x10", "3x10", "3×10", "2x/day".
+- the multiplication sign in all its spellings: "10x", "x10", "3x10", "3×10", "2x/day";
+- a bracket typed without its space: "leg(Later", "Stretch(also called" → leg, (, Later.
 
 A bare "s" is split off a number of at most three digits that stands alone, so "1990s" and "MP3s"
 stay whole. Words that merely contain an x or a dash ("x-ray", "T-shape", "COVID-19") tokenize as
@@ -50,6 +51,9 @@ INFIXES = [
     rf"(?<=[0-9])(?i:{_TIMES})(?=[0-9])",
     # "2x/day", "30sec/side": a glued unit before a slash (infix pieces get no suffix pass).
     rf"(?<=[0-9])(?i:{_TIMES}|{_UNITS}|s)(?=/)",
+    # "leg(Later on", "Stretch(also called": a bracket typed without its space.
+    r"(?<=[A-Za-z])[(\[](?=[A-Za-z])",
+    r"(?<=[A-Za-z])[)\]](?=[A-Za-z])",
 ]
 # Special cases that would re-merge a split unit with the period after it.
 DROPPED_SPECIAL_CASES = frozenset({"m.", "s.", "x."})

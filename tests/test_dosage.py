@@ -212,6 +212,12 @@ HOLD = [
 ]
 
 REPS = [
+    # A starting dose and the number it progresses to in the same sentence: one range.
+    ("Start with 4 of these, progressing to 10 over the weeks.", [("reps", 4, 10)]),
+    ("Hold 20 seconds, building up to 45 seconds.", [("hold_seconds", 20, 45)]),
+    ("Do 6 on each leg (later increased to twelve times with each leg).", [("reps", 6, 12)] + [("per_side", True)] * 2),
+    ("Do 10 reps, progressing to 3 sets.", [("reps", 10, 10), ("sets", 3, 3)]),
+    ("Do 5 each side(later on 8)", [("reps", 5, 5), ("per_side", True)]),
     ("Rock between the two positions 8 times.", [("reps", 8, 8)]),
     ("Alternate between these 3 shapes 6 times without stopping.", [("reps", 6, 6)]),
     ("Repeat 12-15times in a row.", [("reps", 12, 15)]),
@@ -585,7 +591,7 @@ PREFIX = {
     "BOTH_SIDES_TOGETHER": "both",
     "GENERIC": "generic", "TEMPO": "tempo", "REST": "rest", "COUNTDOWN": "countdown", "AGE": "age",
     "PERCENT": "percent", "ORDINAL": "ordinal", "NOT_DURATION": "notdur", "ROUTINE": "routine",
-    "MULTIPLIER": "mult", "CONTEXT": "context",
+    "MULTIPLIER": "mult", "CONTEXT": "context", "PROGRESS": "progress",
 }  # fmt: skip
 
 

@@ -388,3 +388,51 @@ def test_extract_introductions_every_pattern_fires():
 
     rules = {row[2] for case in test_extract_introductions.pytestmark[0].args[1] for row in case[1]}
     assert rules == {p.id for p in resources.patterns("introductions")}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # '2a' and '2b' under one name are two exercises.
+        (
+            "2a. Back extension\nLie face down on your forearms and lift your chest. Repeat 5 times.\n"
+            "2b. Back extension\nLie face down, hands under your shoulders, and straighten your arms. "
+            "Repeat 8 times.\n",
+            [5, 8],
+        ),
+        # One numbered item named again by a heading right after it is one exercise.
+        (
+            "3. Bird dog:\n\nKneel on all fours, hands under your shoulders.\n\nTo perform bird dog:\n\n"
+            "Reach one arm and the opposite leg out. Repeat 6 times.\n",
+            [6],
+        ),
+    ],
+)
+def test_extract_instances_follow_the_numbering(text, expected):
+    doc = build_document(text.encode(), doc_id="list.txt", path="raw/list.txt")
+    claims = extract.extract_document(doc, normalize.normalize_document(doc)).claims
+    assert sorted(c.claim.reps.min for c in claims if c.claim.reps) == expected
+    assert len(claims) == len(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Equipment named after an exercise is no exercise.
+        (
+            "Equipment needed:\n\n1. Pull-up bar\n2. Resistance band\n\n## Row\n\n"
+            "Pull the band to your ribs. 12 reps.\n",
+            {"row"},
+        ),
+        # A paragraph that opens with a name is about it; a comparison inside it names nothing.
+        (
+            "The clamshell teaches you to control your hip.\n\n- It feels much like the side plank.\n"
+            "- Do 12 on each side.\n",
+            {"clamshell"},
+        ),
+    ],
+)
+def test_extract_names_that_are_no_exercise(text, expected):
+    doc = build_document(text.encode(), doc_id="doc.md", path="raw/doc.md")
+    found = {c.exercise_id for c in extract.extract_document(doc, normalize.normalize_document(doc)).claims}
+    assert found == expected

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from .. import resources
 from ..layout import vocabulary as layout_vocabulary
 from ..models import Dosage, Section
-from ..names import NameIndex, is_activity, is_topic, names_a_movement, normalize_name, reduce
+from ..names import NameIndex, is_activity, is_topic, names_a_movement, normalize_name, reduce, vocabulary
 from ..nlp import cue_matcher, pattern_matcher
 from .introductions import Introduced
 
@@ -80,7 +80,7 @@ class Segment:
     name_span: tuple[int, int] | None = None
     new_name: str | None = None  # a name the lexicon does not know
     mapping: tuple[str, float] = ("alias", 100.0)
-    number: int | None = None  # the item's number: separately numbered items are separate exercises
+    marker: str | None = None  # the item's number as written: separately numbered items are separate exercises
     cue_spans: list[tuple[int, int, str]] = field(default_factory=list)
     section_end: int = 0
     listed: list[Span] = field(default_factory=list)  # exercises a group item lists
@@ -95,7 +95,7 @@ class Segment:
         #8 are two); None for segments found in prose, which join the instance before them."""
         if self.name is None:
             return None
-        return f"{' '.join(normalize_name(self.name).split())}#{self.number}"
+        return f"{' '.join(normalize_name(self.name).split())}#{self.marker}"
 
 
 # --------------------------------------------------------------------------- names
@@ -162,6 +162,8 @@ def judge(index: NameIndex, name: str, mentions: Sequence[Span], has_body: bool)
     found = index.match(name)
     if found.exercise_id is not None:
         return Verdict("exercise", found.exercise_id, (found.mapping, found.score))
+    if ids and _equipment_name(name, mentions[0]):
+        return Verdict("none")  # the name of a thing: 'Pull-up bar', 'Squat rack'
     if ids and _covers(name, mentions[0]):
         return Verdict("exercise", ids[0], ("mention", 90.0))
     if lost_name(name):
@@ -173,11 +175,16 @@ def judge(index: NameIndex, name: str, mentions: Sequence[Span], has_body: bool)
     return Verdict("none")
 
 
+def _equipment_name(name: str, mention: Span) -> bool:
+    """The name is an exercise's name followed by a piece of equipment: 'Pull-up bar'."""
+    words, named = reduce(name).split(), reduce(mention.text).split()
+    rest = words[len(named) :]
+    return words[: len(named)] == named and bool(rest) and all(w in vocabulary().equipment_words for w in rest)
+
+
 def _covers(name: str, mention: Span) -> bool:
     """The mention is the name, but for words that do not change the exercise (equipment,
     filler, position implied)."""
-    from ..names import vocabulary
-
     vocab = vocabulary()
     rest = reduce(name).split()
     for word in reduce(mention.text).split():
@@ -361,6 +368,7 @@ def build_segments(outline: Outline) -> list[Segment]:
         for later in secs[k + 1 :]:
             if later.kind == "heading" and later.role is None:
                 if adjacent and sec.kind == "heading":
+                    adjacent = False  # one subtitle right under the heading
                     continue
                 return later.start
             adjacent = False
@@ -390,7 +398,7 @@ def build_segments(outline: Outline) -> list[Segment]:
             if (
                 sec.kind == "heading"
                 and verdict.kind in ("exercise", "new")
-                and _holds_others(outline, k, end, verdict)
+                and _holds_others(outline, k, end, verdict, name)
             ):
                 verdict = Verdict("group")  # '## Hamstrings' over a standing and a seated hamstring stretch
             if verdict.kind == "exercise":
@@ -423,7 +431,7 @@ def build_segments(outline: Outline) -> list[Segment]:
                             name_span=(name_start, name_start + len(name)),
                             new_name=name if verdict.kind == "new" else None,
                             mapping=verdict.mapping,
-                            number=sec.number,
+                            marker=sec.marker,
                         )
                     )
                 _after_name(outline, current(), sec, named, in_name)
@@ -454,6 +462,7 @@ def build_segments(outline: Outline) -> list[Segment]:
                 start(Segment(start=sec.start, how="none", level=level))
                 previous = sec
                 continue
+            named = [m for m in named if m not in in_name]  # judged already: 'Pull-up bar'
         if sec.kind == "field" and sec.role is not None:
             previous = sec
             continue
@@ -490,17 +499,20 @@ def by_position(outline: Outline, verdict: Verdict, name: str, start: int, end: 
 _POSITION_NAMES = frozenset("standing seated sitting supine prone lying kneeling sidelying quadruped".split())
 
 
-def _holds_others(outline: Outline, k: int, end: int, verdict: Verdict) -> bool:
-    """The section under heading ``k`` names other exercises in its own structure: titled items
-    or rows, or paragraphs that open with another exercise's name."""
-    sdoc = outline.sdoc
+def _holds_others(outline: Outline, k: int, end: int, verdict: Verdict, name: str) -> bool:
+    """The section under heading ``k`` names other exercises in its own structure: titled items,
+    rows or deeper headings, or paragraphs that open with another exercise's name."""
+    sdoc, heading = outline.sdoc, outline.sections[k]
     # Inside a numbered list the numbered items are the heading's siblings, not its children.
     numbered = any(s.kind == "item" and s.number is not None and s.title for s in outline.sections[:k])
+    own = name.lower()
     for sec in outline.sections[k + 1 :]:
         if sec.start >= end or numbered and sec.kind == "item" and sec.number is not None:
             break
+        if sec.kind == "heading" and sec.level <= heading.level:
+            continue
         inside = [m for m in outline.mentions if sec.start <= m.start_char < sec.end and m.start not in outline.refs]
-        if not inside or inside[0].id_ == verdict.exercise_id:
+        if not inside or inside[0].id_ == verdict.exercise_id or inside[0].text.lower() in own:
             continue
         if sec.title and sec.name_start is not None and sec.name_end is not None:
             if sec.name_start <= inside[0].start_char < sec.name_end:
@@ -584,7 +596,10 @@ def _prose(
             before = [d.end for d in dosages if prev_end <= d.start and d.end <= m.start_char - 20]
             boundary = max(clause_start(sdoc, m), sec.start, prev_end, *before)
             level = cur.level + 1 if cur.how == "group" else cur.level  # a group's dosage reaches it
-            start(Segment(start=boundary, exercise_id=m.id_, how="mention", level=level, mentions=[m]))
+            # A paragraph that opens with the name is about it, as a heading would be.
+            lead = boundary == sec.start and sec.kind == "paragraph" and is_lead(sdoc, m, sec.start)
+            how = "lead" if lead else "mention"
+            start(Segment(start=boundary, exercise_id=m.id_, how=how, level=level, mentions=[m]))
         return
     if named:
         current.mentions.extend(m for m in named if m.id_ == current.exercise_id)
