@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import alignment
+from . import alignment, paths
 from .errors import input_error
 from .models import Document, Kind, Section, SourceMeta
 from .resources import read_text
@@ -629,30 +629,38 @@ def read_meta(path: Path) -> SourceMeta:
         first = err.errors()[0]
         loc = ".".join(str(x) for x in first["loc"]) or "file"
         raise input_error(
-            str(meta_path),
+            paths.shown(meta_path),
             f"malformed metadata ({loc}: {first['msg']})",
             'Use a JSON object with optional "title", "kind" (transcript or article) and "url"',
         ) from None
 
 
-def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | None = None) -> Document:
-    """Decode, clean and section one raw file. Raises ``InputError`` for unusable input."""
+def build_document(
+    data: bytes, *, doc_id: str, path: str, meta: SourceMeta | None = None, where: str | None = None
+) -> Document:
+    """Decode, clean and section one raw file. Raises ``InputError`` for unusable input.
+
+    doc_id (str): Path relative to the raw folder.
+    path (str): Path relative to the raw folder's parent (``Document.path``).
+    where (str): The file as error messages name it. Defaults to ``path``.
+    """
     meta = meta or SourceMeta()
+    path_shown = where or path
     suffix = Path(doc_id).suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
         raise input_error(
-            path,
+            path_shown,
             f"unknown file type {suffix or '(no extension)'!r}",
             "Rename it to .txt, .md, .html, .srt or .vtt, or move it out of the raw folder",
         )
     if len(data) > MAX_BYTES:
         raise input_error(
-            path,
+            path_shown,
             f"the file is {len(data):,} bytes, over the {MAX_BYTES:,} byte limit",
             "Split it into smaller documents",
         )
-    raw = decode(data, path)
+    raw = decode(data, path_shown)
     base = strip_carriage_returns(raw)
     try:
         if fmt in ("srt", "vtt"):
@@ -662,7 +670,7 @@ def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | No
         else:
             reps = base
     except ValueError as err:
-        raise input_error(path, f"malformed {fmt.upper()} file: {err}", "Check the file's format") from None
+        raise input_error(path_shown, f"malformed {fmt.upper()} file: {err}", "Check the file's format") from None
     wrapped = False
     if fmt in ("text", "markdown"):
         stamps = strip_timestamps(raw)
@@ -677,7 +685,7 @@ def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | No
         reps = _merge_touching(reps + tables(raw))
     text, pieces = alignment.apply(raw, reps)
     if not text.strip():
-        raise input_error(path, "the file has no text after removing markup", "Check the file's content")
+        raise input_error(path_shown, "the file has no text after removing markup", "Check the file's content")
     provisional = sections(text, "article")
     kind, reason = detect_kind(text, fmt, provisional, wrapped=wrapped)
     if meta.kind:
@@ -702,8 +710,9 @@ def build_document(data: bytes, *, doc_id: str, path: str, meta: SourceMeta | No
 
 def ingest_file(file: RawFile) -> Document:
     """Read and build one document (I/O wrapper around ``build_document``)."""
+    where = paths.shown(file.path)
     try:
         data = file.path.read_bytes()
     except OSError as err:
-        raise input_error(file.rel_path, f"cannot be read ({err.strerror})", "Check its permissions") from None
-    return build_document(data, doc_id=file.doc_id, path=file.rel_path, meta=read_meta(file.path))
+        raise input_error(where, f"cannot be read ({err.strerror})", "Check its permissions") from None
+    return build_document(data, doc_id=file.doc_id, path=file.rel_path, meta=read_meta(file.path), where=where)

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from . import cache as cache_mod
 from . import ingest, paths
-from .errors import InputError, PipelineError
+from .errors import InputError, PipelineError, PipelineWarning, StageError
 from .models import (
     Correction,
     CorrectionReport,
@@ -43,6 +43,7 @@ class Summary:
     edits: int = 0
     suggestions: int = 0
     failed: list[str] = field(default_factory=list)  # one message per file that failed
+    warnings: list[str] = field(default_factory=list)
     cache_hits: int = 0
     cache_misses: int = 0
 
@@ -50,68 +51,99 @@ class Summary:
         """One paragraph for people."""
         conflicts = ", ".join(f"{n} {k}" for k, n in sorted(self.conflicts.items())) or "none"
         failed = f"{len(self.failed)} file(s) failed (see the errors above)" if self.failed else "no file failed"
+        warned = f"; {len(self.warnings)} warning(s) above" if self.warnings else ""
         return (
             f"Processed {self.documents} document(s) into {self.exercises} exercise(s); "
             f"conflicts: {conflicts}; {self.edits} text repair(s) applied, {self.suggestions} suggested; "
-            f"{failed}. Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)."
+            f"{failed}{warned}. Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)."
         )
 
 
 Progress = Callable[[str], None]
+Notify = Callable[[PipelineError], None]
 
 
-def _quiet(_: str) -> None:
+def _quiet(_: object) -> None:
     return None
 
 
-def process_documents(
-    raw_dir: Path, *, root: Path, store: cache_mod.StageCache, upto: str = "extract", progress: Progress = _quiet
-) -> tuple[list[DocumentRun], list[InputError]]:
-    """Ingest, normalize and extract every raw file (cached per stage and document)."""
-    from . import extract, normalize  # spaCy is imported only when a document needs it
+@dataclass
+class Batch:
+    """The per-document stages over one raw folder: what came through, what was left out."""
 
-    runs: list[DocumentRun] = []
-    errors: list[InputError] = []
+    runs: list[DocumentRun] = field(default_factory=list)
+    errors: list[PipelineError] = field(default_factory=list)  # one per file left out
+    warnings: list[PipelineWarning] = field(default_factory=list)
+
+
+def process_documents(
+    raw_dir: Path,
+    *,
+    root: Path,
+    store: cache_mod.StageCache,
+    upto: str = "extract",
+    progress: Progress = _quiet,
+    notify: Notify = _quiet,
+) -> Batch:
+    """Ingest, normalize and extract every raw file (cached per stage and document).
+
+    Each file runs under one guard: bad input (``InputError``) or an unexpected exception in any
+    stage (``StageError``, traceback kept) leaves that file out and the others go on.
+    ``notify`` hears every error and warning as it happens.
+    """
+    batch = Batch()
     files = ingest.discover(raw_dir, root)
     bar = tqdm(files, desc="documents", unit="doc", disable=None, delay=1.0, file=sys.stderr, leave=False)
     for f in bar:
         try:
+            batch.runs.append(_process_file(f, store, upto))
+        except PipelineError as err:
+            batch.errors.append(err)
+            notify(err)
+    progress(f"documents: {len(batch.runs)} processed, {len(batch.errors)} failed")
+    return batch
+
+
+def _process_file(f: ingest.RawFile, store: cache_mod.StageCache, upto: str) -> DocumentRun:
+    """One file through the stages up to ``upto``; any failure is a ``PipelineError`` naming it."""
+    from . import extract, normalize  # spaCy is imported only when a document needs it
+
+    where = paths.shown(f.path)
+    stage = "ingest"
+    try:
+        try:
             data = f.path.read_bytes()
-            meta = ingest.read_meta(f.path)
         except OSError as err:
-            errors.append(InputError(f"cannot be read ({err.strerror})", where=f.rel_path, fix="Check its permissions"))
-            continue
-        except InputError as err:
-            errors.append(err)
-            continue
+            raise InputError(f"cannot be read ({err.strerror})", where=where, fix="Check its permissions") from None
+        meta = ingest.read_meta(f.path)
         digest = hashlib.sha256(data).hexdigest()
         k_ingest = cache_mod.key("ingest", f.doc_id, f.rel_path, digest, meta.model_dump_json())
         doc = store.get("ingest", k_ingest, Document)
         if doc is None:
-            try:
-                doc = ingest.build_document(data, doc_id=f.doc_id, path=f.rel_path, meta=meta)
-            except InputError as err:
-                errors.append(err)
-                continue
+            doc = ingest.build_document(data, doc_id=f.doc_id, path=f.rel_path, meta=meta, where=where)
             store.put("ingest", k_ingest, doc)
         run = DocumentRun(document=doc)
-        runs.append(run)
         if upto == "ingest":
-            continue
+            return run
+        stage = "normalize"
         k_norm = cache_mod.key("normalize", k_ingest)
         run.normalized = store.get("normalize", k_norm, NormalizedDocument)
         if run.normalized is None:
             run.normalized = normalize.normalize_document(doc)
             store.put("normalize", k_norm, run.normalized)
         if upto == "normalize":
-            continue
+            return run
+        stage = "extract"
         k_extract = cache_mod.key("extract", k_norm)
         run.result = store.get("extract", k_extract, DocumentResult)
         if run.result is None:
             run.result = extract.extract_document(doc, run.normalized)
             store.put("extract", k_extract, run.result)
-    progress(f"documents: {len(runs)} processed, {len(errors)} failed")
-    return runs, errors
+        return run
+    except PipelineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - fault isolation: one document's failure stays its own
+        raise StageError(stage, where, exc) from exc
 
 
 def corrections(runs: list[DocumentRun]) -> CorrectionReport:
@@ -130,19 +162,32 @@ def corrections(runs: list[DocumentRun]) -> CorrectionReport:
     return CorrectionReport(corrections=sorted(applied, key=order), suggestions=sorted(suggested, key=order))
 
 
-def run_all(raw_dir: Path, out_dir: Path, *, use_cache: bool = True, progress: Progress = _quiet) -> Summary:
-    """The whole pipeline. Outputs are written only after everything succeeded, each atomically."""
+def run_all(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    use_cache: bool = True,
+    progress: Progress = _quiet,
+    notify: Notify = _quiet,
+) -> Summary:
+    """The whole pipeline. Outputs are written only after everything succeeded, each atomically.
+
+    ``notify`` hears every per-document error and every warning as it happens.
+    """
     from . import merge, report
 
     if not raw_dir.is_dir():
-        raise PipelineError(f"raw folder {raw_dir} does not exist", fix="Pass --raw with a folder of documents")
+        raise PipelineError(
+            f"raw folder {paths.shown(raw_dir)} does not exist", fix="Pass --raw with a folder of documents"
+        )
     root = raw_dir.resolve().parent
     store = cache_mod.StageCache(out_dir / paths.CACHE if use_cache else None)
     resolutions_path = out_dir / paths.REPORTS / paths.RESOLUTIONS
     resolutions = merge.load_resolutions(resolutions_path)  # fails before any work or write
     previous = _previous(out_dir / paths.EXTRACTED / "exercises.json")
 
-    runs, errors = process_documents(raw_dir, root=root, store=store, progress=progress)
+    batch = process_documents(raw_dir, root=root, store=store, progress=progress, notify=notify)
+    runs = batch.runs
     results = [r.result for r in runs if r.result is not None]
     dataset, conflict_report = merge.merge(
         [r.document for r in runs], results, previous=previous, resolutions=resolutions
@@ -157,7 +202,8 @@ def run_all(raw_dir: Path, out_dir: Path, *, use_cache: bool = True, progress: P
         exercises=len(dataset.exercises),
         edits=len(correction_report.corrections),
         suggestions=len(correction_report.suggestions),
-        failed=[str(e) for e in errors],
+        failed=[str(e) for e in batch.errors],
+        warnings=[str(w) for w in batch.warnings],
         cache_hits=store.hits,
         cache_misses=store.misses,
     )

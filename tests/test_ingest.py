@@ -1,4 +1,7 @@
 import pytest
+from conftest import DOCUMENT_NAMES, any_document_text
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import alignment, ingest
 from pipeline.errors import InputError
@@ -188,3 +191,36 @@ def test_ingest_discover_skips_hidden(tmp_path):
     (tmp_path / ".DS_Store").write_bytes(b"\x00")
     (tmp_path / "x.md").write_text("# X")
     assert [f.doc_id for f in ingest.discover(tmp_path, tmp_path)] == ["x.md"]
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def check_document(data: bytes, name: str):
+    """Build a document; unusable input may only raise InputError. RETURNS the Document or None."""
+    try:
+        doc = build(data, name)
+    except InputError as err:
+        assert str(err).startswith(f"raw/{name}:") and "\n" not in str(err)
+        return None
+    assert "\x00" not in doc.raw_text
+    assert (
+        alignment.apply(doc.raw_text, [(p.raw_start, p.raw_end, doc.text[p.start : p.end]) for p in doc.alignment])[0]
+        == doc.text
+    )
+    for s in doc.sections:
+        assert 0 <= s.start <= s.end <= len(doc.text)
+    return doc
+
+
+@given(data=st.binary(max_size=400), name=DOCUMENT_NAMES)
+def test_ingest_any_bytes_give_a_document_or_an_input_error(data, name):
+    check_document(data, name)
+
+
+@given(
+    text=any_document_text,
+    name=DOCUMENT_NAMES,
+)
+def test_ingest_hostile_text_gives_a_document_or_an_input_error(text, name):
+    check_document(text.encode("utf-8", "surrogatepass"), name)

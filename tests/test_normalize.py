@@ -6,6 +6,9 @@ import doctest
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_ARTICLE, hostile_text, truncated
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import alignment, normalize, resources
 from pipeline.models import ConfusionRule, Document, Edit, Piece, Section
@@ -531,3 +534,18 @@ def test_normalize_default_vocabulary_protects_domain_words():
 def test_normalize_doctests():
     result = doctest.testmod(normalize, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 10
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@given(text=st.one_of(hostile_text, truncated(SAMPLE_ARTICLE)).filter(str.strip))
+def test_normalize_hostile_text_edits_stay_consistent(text, vocab, rules):
+    doc = make_doc(text)
+    ndoc = normalize.normalize_document(doc, vocab=vocab, rules=rules)
+    assert ndoc.text == apply_edits(text, ndoc.edits)
+    for e in [*ndoc.edits, *ndoc.suggestions]:
+        assert text[e.start : e.end] == e.before
+    applied, suggested = normalize.to_corrections(doc, ndoc)
+    for c in [*applied, *suggested]:
+        assert doc.raw_text[c.start : c.end] == c.before

@@ -5,8 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DOCUMENT_NAMES, any_document_text
+from hypothesis import given
 
 from pipeline import cli, merge, workflow
+from pipeline.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests/fixtures"
@@ -92,7 +95,8 @@ BAD_FILES = {
 }
 
 
-def test_cli_bad_files_fail_alone(tmp_path, capsys):
+def test_cli_bad_files_fail_alone(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(FIXTURES / "raw/clinic_handout.md", raw)
@@ -118,12 +122,94 @@ def test_cli_bad_files_fail_alone(tmp_path, capsys):
     assert "empty.txt" not in dataset
 
 
-def test_cli_missing_raw_folder(tmp_path, capsys):
+def test_cli_missing_raw_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     code = cli.main(["extract", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path)])
     assert code == 1
-    assert capsys.readouterr().err == (
-        f"Error: raw folder {tmp_path / 'nope'} does not exist. Pass --raw with a folder of documents.\n"
+    assert capsys.readouterr().err == "Error: raw folder nope does not exist. Pass --raw with a folder of documents.\n"
+
+
+def crash_on(doc_id: str, exc: Exception):
+    """A replacement for extract.extract_document that raises ``exc`` for one document."""
+    from pipeline import extract
+
+    real = extract.extract_document
+
+    def extract_document(doc, ndoc):
+        if doc.doc_id == doc_id:
+            raise exc
+        return real(doc, ndoc)
+
+    return extract_document
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_cli_unexpected_failure_leaves_one_document_out(tmp_path, capsys, monkeypatch, debug):
+    """An exception in a stage for one document: one Error line, the rest is written, exit 1."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURES / "raw", tmp_path / "raw")
+    monkeypatch.setattr("pipeline.extract.extract_document", crash_on("recipe.txt", IndexError("list index")))
+    args = ["extract", "--raw", "raw", "--out", "out", "--quiet", "--no-cache"] + (["--debug"] if debug else [])
+    code = cli.main(args)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert [line for line in err.splitlines() if line.startswith("Error")] == [
+        "Error: raw/recipe.txt: the extract stage failed (IndexError: list index); the document is left out. "
+        "Report it with this file (run with --debug for the traceback)."
+    ]
+    assert ("Traceback (most recent call last)" in err) is debug
+    dataset = (tmp_path / "out/extracted/exercises.json").read_text()
+    assert '"doc_id": "clinic_handout.md"' in dataset and '"doc_id": "recipe.txt"' not in dataset
+
+
+@pytest.mark.parametrize(
+    "stage, target",
+    [("ingest", "pipeline.ingest.build_document"), ("normalize", "pipeline.normalize.normalize_document")],
+)
+def test_workflow_guard_names_the_stage(tmp_path, monkeypatch, stage, target):
+    def broken(*args, **kwargs):
+        raise ValueError("boom\nsecond line")
+
+    monkeypatch.setattr(target, broken)
+    seen = []
+    summary = workflow.run_all(FIXTURES / "raw", tmp_path, use_cache=False, notify=seen.append)
+    assert summary.documents == 0 and len(summary.failed) == len(seen) == 4
+    assert all(f"the {stage} stage failed (ValueError: boom)" in m for m in summary.failed)
+
+
+def test_cli_paths_in_messages_are_relative_to_the_working_folder(tmp_path, capsys, monkeypatch):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/empty.txt").write_bytes(b"")
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    code = cli.main(["extract", "--raw", str(tmp_path / "docs"), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 1
+    assert "Error: ../docs/empty.txt: the file is empty." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest", "merge", "schemas"])
+def test_cli_out_pointing_at_a_file(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("x")
+    args = [command, "--out", "file"] + ([] if command == "schemas" else ["--raw", str(FIXTURES / "raw")])
+    code = cli.main(args)
+    assert code == 1
+    assert capsys.readouterr().err == "Error: --out file is a file, not a folder. Pass a folder (it is created).\n"
+
+
+def test_cli_internal_error_prints_no_traceback(tmp_path, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("merge crashed")
+
+    monkeypatch.setattr(merge, "merge", broken)
+    code = cli.main(["extract", "--raw", str(FIXTURES / "raw"), "--out", str(tmp_path), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.endswith(
+        "Error: internal error (RuntimeError: merge crashed). Report it with the command you ran "
+        "(run with --debug for the traceback).\n"
     )
+    assert "Traceback" not in err
 
 
 def test_workflow_failed_run_leaves_outputs(tmp_path, monkeypatch):
@@ -225,3 +311,24 @@ def test_workflow_committed_dataset_honours_the_contract():
     corrections = json.loads((ROOT / "reports/corrections.json").read_text(encoding="utf-8"))
     for c in corrections["corrections"]:
         assert texts[c["doc_id"]][c["start"] : c["end"]] == c["before"]
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@given(
+    text=any_document_text,
+    name=DOCUMENT_NAMES,
+)
+def test_workflow_stages_on_hostile_text_fail_only_as_input_errors(text, name):
+    """Every per-document stage, unguarded: bad input is an InputError, never anything else."""
+    from pipeline import extract, ingest, normalize
+
+    try:
+        doc = ingest.build_document(text.encode("utf-8", "surrogatepass"), doc_id=name, path=f"raw/{name}")
+    except InputError:
+        return
+    result = extract.extract_document(doc, normalize.normalize_document(doc))
+    for item in result.claims:
+        for ev in [*item.claim.evidence, *(e for alt in item.claim.alternatives for e in alt.evidence)]:
+            assert doc.raw_text[ev.start : ev.end] == ev.quote
