@@ -97,6 +97,14 @@ class Section(Record):
     number: int | None = Field(default=None, description="The item's number in a numbered list.")
 
 
+class InputWarning(Record):
+    """A problem in a raw file that did not stop it, e.g. a malformed caption timing."""
+
+    line: int = Field(ge=1, description="Line of the raw file (1 = first).")
+    what: str = Field(description="What is wrong and what the pipeline did about it.")
+    fix: str = Field(description="How to fix the file.")
+
+
 class Document(Record):
     """A decoded raw file: the clean text view, its alignment to the raw text, its sections."""
 
@@ -112,6 +120,9 @@ class Document(Record):
     text: str = Field(description="Clean text: markup removed, caption lines unwrapped.")
     alignment: list[Piece] = Field(description="Pieces where text differs from raw_text.")
     sections: list[Section] = Field(description="Sections in text order.")
+    warnings: list[InputWarning] = Field(
+        default_factory=list, description="Problems in the raw file that did not stop it, by line."
+    )
 
 
 # --------------------------------------------------------------------------- normalize

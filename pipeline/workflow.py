@@ -91,15 +91,24 @@ def process_documents(
     stage (``StageError``, traceback kept) leaves that file out and the others go on.
     ``notify`` hears every error and warning as it happens.
     """
-    batch = Batch()
-    files = ingest.discover(raw_dir, root)
-    bar = tqdm(files, desc="documents", unit="doc", disable=None, delay=1.0, file=sys.stderr, leave=False)
+    found = ingest.discover(raw_dir, root)
+    batch = Batch(errors=[*found.errors], warnings=[*found.warnings])
+    for problem in [*found.errors, *found.warnings]:
+        notify(problem)
+    bar = tqdm(found.files, desc="documents", unit="doc", disable=None, delay=1.0, file=sys.stderr, leave=False)
     for f in bar:
         try:
-            batch.runs.append(_process_file(f, store, upto))
+            run = _process_file(f, store, upto)
         except PipelineError as err:
             batch.errors.append(err)
             notify(err)
+            continue
+        batch.runs.append(run)
+        where = paths.shown(f.path)
+        for w in run.document.warnings:
+            warning = PipelineWarning(w.what, where=f"{where}:{w.line}", fix=w.fix)
+            batch.warnings.append(warning)
+            notify(warning)
     progress(f"documents: {len(batch.runs)} processed, {len(batch.errors)} failed")
     return batch
 

@@ -90,7 +90,7 @@ BAD_FILES = {
     "empty.txt": b"",
     "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
     "windows.txt": "Bridge: hold 5 seconds \u2013 each side".encode("cp1252"),
-    "wide.txt": "Bridge: hold 5 seconds".encode("utf-16"),
+    "nul.txt": b"Bridge: hold 5 seconds.\n" * 400 + b"\x00",
     "notes.docx": b"PK\x03\x04",
 }
 
@@ -111,8 +111,8 @@ def test_cli_bad_files_fail_alone(tmp_path, capsys, monkeypatch):
         "Error: raw/image.txt: the file is binary, not text. Export it as plain text, Markdown, HTML, SRT or VTT.",
         "Error: raw/notes.docx: unknown file type '.docx'. Rename it to .txt, .md, .html, .srt or .vtt, "
         "or move it out of the raw folder.",
-        "Error: raw/wide.txt: the file is UTF-16 encoded. Convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8 "
-        "'raw/wide.txt' > fixed.txt, and replace it.",
+        "Error: raw/nul.txt: the file contains NUL characters (the first on line 401), so it is binary or damaged. "
+        "Export the text again, or remove the NUL characters (e.g. tr -d '\\000').",
         "Error: raw/windows.txt: the file is not valid UTF-8 (byte 23; it looks like Windows-1252). Convert it "
         "to UTF-8, e.g. iconv -f CP1252 -t UTF-8 'raw/windows.txt' > fixed.txt, and replace it.",
     ]
@@ -120,6 +120,27 @@ def test_cli_bad_files_fail_alone(tmp_path, capsys, monkeypatch):
     dataset = (tmp_path / "out/extracted/exercises.json").read_text()
     assert '"doc_id": "clinic_handout.md"' in dataset  # the good file was still processed
     assert "empty.txt" not in dataset
+
+
+def test_cli_warnings_name_file_and_line(tmp_path, capsys, monkeypatch):
+    """A malformed caption timing and stray metadata: warnings with file:line, the text kept, exit 0."""
+    monkeypatch.chdir(tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    video = (FIXTURES / "raw/physio_video.srt").read_text()
+    (raw / "clip.srt").write_text(video.replace("00:00:16,000 --> 00:00:19,000", "00:00:16,000 -> 00:00:19,000"))
+    (raw / "gone.md.meta.json").write_text('{"title": "Gone"}')
+    code = cli.main(["extract", "--raw", "raw", "--out", "out", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert [line for line in err.splitlines() if line.startswith(("Warning", "Error"))] == [
+        "Warning: raw/gone.md.meta.json: metadata for 'gone.md', which is not in the raw folder. "
+        "Rename it after its document (<file>.meta.json) or delete it.",
+        "Warning: raw/clip.srt:22: malformed caption timing '00:00:16,000 -> 00:00:19,000'; the cue's text is kept. "
+        "Write the timing as '00:00:04,000 --> 00:00:08,000' (SRT) or '00:04.000 --> 00:08.000' (VTT).",
+    ]
+    assert "2 warning(s) above" in err
+    assert '"quote": "do fifteen of those"' in (tmp_path / "out/extracted/exercises.json").read_text()
 
 
 def test_cli_missing_raw_folder(tmp_path, capsys, monkeypatch):
