@@ -621,7 +621,7 @@ def sections(text: str, kind: Kind) -> list[Section]:
         alone = not block and (not nxt.strip() or bool(_LIST_MARK.match(nxt)))
         if m := _HEADING_MARK.match(line):
             flush()
-            out.append(Section(kind="heading", start=s_stripped, end=e, level=line.strip().index(" ")))
+            out.append(Section(kind="heading", start=s_stripped, end=e, level=len(m.group().strip())))
         elif m := _NUMBERED.match(line):
             flush()
             out.append(Section(kind="item", start=s_stripped, end=e, number=int(m.group(1)), level=1))

@@ -331,3 +331,18 @@ def test_ingest_any_bytes_give_a_document_or_an_input_error(data, name):
 )
 def test_ingest_hostile_text_gives_a_document_or_an_input_error(text, name):
     check_document(text.encode("utf-8", "surrogatepass"), name)
+
+
+@pytest.mark.parametrize(
+    "text, name, headings",
+    [
+        ("# ", "a.txt", [("# ", 1)]),  # found by hypothesis: a heading mark with nothing after it
+        ("<h2> <i>", "a.html", [("## ", 2)]),  # found by hypothesis: the same through HTML
+        ("#\tBridge\n\nHold 5 seconds.\n", "a.md", [("#\tBridge", 1)]),
+        ("##\u00a0Bridge\n\nHold 5 seconds.\n", "a.md", [("##\u00a0Bridge", 2)]),
+        ("### Bridge\n", "a.md", [("### Bridge", 3)]),
+    ],
+)
+def test_ingest_heading_marks_without_a_space(text, name, headings):
+    doc = check_document(text.encode(), name)
+    assert [(doc.text[s.start : s.end], s.level) for s in doc.sections if s.kind == "heading"] == headings
