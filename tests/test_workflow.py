@@ -337,11 +337,31 @@ def test_workflow_committed_dataset_honours_the_contract():
 # --------------------------------------------------------------------------- hostile input
 
 
+HUGE = "1" + "0" * 400  # a float overflows to infinity
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [  # found by hypothesis
+        (f"Bridge: hold for {HUGE} seconds, 10 reps.", "a.txt"),
+        (f"Bridge\n\nDo {HUGE} reps twice a day.", "a.md"),
+        (f"Bridge\n\nDo 10 reps {HUGE} times a day.", "a.md"),
+        ("# ", "a.txt"),
+    ],
+)
+def test_workflow_stages_on_found_cases(text, name):
+    run_stages(text, name)
+
+
 @given(
     text=any_document_text,
     name=DOCUMENT_NAMES,
 )
 def test_workflow_stages_on_hostile_text_fail_only_as_input_errors(text, name):
+    run_stages(text, name)
+
+
+def run_stages(text: str, name: str) -> None:
     """Every per-document stage, unguarded: bad input is an InputError, never anything else."""
     from pipeline import extract, ingest, normalize
 
