@@ -89,7 +89,7 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
     from . import cache, merge, workflow
 
     store = cache.StageCache(_out_dir(args.out) / paths.CACHE if not args.no_cache else None)
-    resolutions = merge.load_resolutions(args.out / paths.REPORTS / paths.RESOLUTIONS)
+    resolutions = merge.read_resolutions(args.out / paths.REPORTS / paths.RESOLUTIONS)
     batch = workflow.process_documents(args.raw, root=args.raw.resolve().parent, store=store, notify=console.problem)
     runs = batch.runs
     dataset, _ = merge.merge([r.document for r in runs], [r.result for r in runs if r.result], resolutions=resolutions)

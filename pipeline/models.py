@@ -350,13 +350,25 @@ class Resolution(Record):
     fingerprint: str = Field(description="Fingerprint of the evidence the decision was made on.")
 
 
+class OrphanedResolution(Record):
+    """A decision whose conflict no longer exists: kept in the file, not applied, shown first."""
+
+    resolution: Resolution = Field(description="The decision as written in reports/resolutions.yaml.")
+    exercise_id: str | None = Field(
+        description="The exercise the conflict id belongs to; null when no exercise field has that id."
+    )
+    field: FieldName | None = Field(description="The field the conflict id belongs to; null when unknown.")
+    current: Range | bool | Frequency | None = Field(description="The field's value in this dataset (null: none).")
+    reason: str = Field(description="Why the conflict is gone (the sources agree, a source was removed...).")
+
+
 class ConflictReport(Record):
     """``reports/conflicts.json``."""
 
     conflicts: list[Conflict] = Field(description="Sorted by id.")
-    orphaned: list[Resolution] = Field(
+    orphaned: list[OrphanedResolution] = Field(
         default_factory=list,
-        description="Resolutions whose conflict no longer exists, kept and shown; by conflict id.",
+        description="Decisions whose conflict no longer exists, kept and shown; by conflict id.",
     )
 
 

@@ -120,29 +120,19 @@ def write_all(
     dataset: Dataset,
     conflicts: ConflictReport,
     corrections: CorrectionReport,
-    *,
-    resolutions: Sequence[Resolution] = (),
 ) -> list[Path]:
     """Write the dataset, both reports (JSON and Markdown) and the schemas under ``out_dir``.
 
     Everything is rendered before the first file is written, and each file is written
     atomically, so a failure leaves the previous outputs in place.
 
-    Args:
-        resolutions: The decisions the merge used; any whose conflict is missing from
-            ``conflicts`` is listed as orphaned (``conflicts.orphaned`` already holds them
-            when the report comes from ``merge``).
-
     RETURNS (list[Path]): The files written.
     """
     out = Path(out_dir)
-    live = {c.id for c in conflicts.conflicts}
-    orphaned = {r.conflict: r for r in conflicts.orphaned}
-    orphaned.update({r.conflict: r for r in resolutions if r.conflict not in live})
     rendered = {
         "dataset": to_json(dataset),
         "conflicts": to_json(conflicts),
-        "conflicts_md": conflicts_markdown(dataset, conflicts, [orphaned[k] for k in sorted(orphaned)]),
+        "conflicts_md": conflicts_markdown(dataset, conflicts),
         "corrections": to_json(corrections),
         "corrections_md": corrections_markdown(corrections),
         "claims_csv": claims_csv(dataset),
@@ -240,8 +230,12 @@ def yaml_value(value: object) -> str:
 
 
 def resolution_snippet(conflict: Conflict) -> str:
-    """The entry a curator pastes into reports/resolutions.yaml, prefilled with the suggestion."""
-    if conflict.suggested is not None:
+    """The entry a curator pastes into reports/resolutions.yaml: prefilled with the curator's own
+    value and note when the conflict was decided (stale), else with the suggestion; always with
+    the current fingerprint."""
+    if conflict.resolution is not None:
+        value = yaml_value(conflict.resolution.value)
+    elif conflict.suggested is not None:
         value = yaml_value(conflict.suggested)
     elif conflict.field == "per_side":
         value = "true  # or false"
@@ -258,13 +252,10 @@ def _conflict_order(c: Conflict) -> tuple:
 # --------------------------------------------------------------------------- conflicts.md
 
 
-def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Sequence[Resolution] | None = None) -> str:
-    """``reports/conflicts.md``: summary, one section per conflict, review items.
-
-    Args:
-        orphaned: Resolutions whose conflict is gone. Defaults to ``report.orphaned``.
-    """
-    orphaned = report.orphaned if orphaned is None else list(orphaned)
+def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
+    """``reports/conflicts.md``: summary, decisions that no longer apply, one section per
+    conflict, review items."""
+    orphaned = report.orphaned
     names = {e.id: e.name for e in dataset.exercises}
     family_sizes = Counter(s.family for s in dataset.sources)
     review = [e for e in dataset.exercises if e.review]
@@ -287,7 +278,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
         ),
         f"- Conflicts: {by_status['open']} open, {by_status['resolved']} resolved, "
         f"{by_status['stale']} stale"
-        f" ({_count(len(orphaned), 'orphaned resolution')})",
+        f" ({_count(len(orphaned), 'decision')} no longer {'applies' if len(orphaned) == 1 else 'apply'})",
         f"- Unnamed sections: {len(dataset.unnamed)}",
         "",
         "| kind | open | resolved | stale |",
@@ -307,23 +298,28 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
         "",
     ]
 
-    for conflict in sorted(report.conflicts, key=_conflict_order):
-        lines += _conflict_section(conflict, names.get(conflict.exercise_id, conflict.exercise_id))
-
     if orphaned:
         lines += [
-            "## Orphaned resolutions",
+            "## Decisions that no longer apply",
             "",
-            f"These entries in `{RESOLUTIONS_FILE}` name a conflict that no longer exists (the "
-            "sources now agree, or the exercise id changed). They are kept; delete them when they "
-            "are no longer needed.",
+            f"These entries in `{RESOLUTIONS_FILE}` name a conflict that no longer exists, so they "
+            "are not applied: each field has the value shown under *now*. Check it; delete the entry "
+            "when it is no longer needed, or keep it (it applies again if the conflict returns).",
             "",
-            "| conflict | value | note | fingerprint |",
-            "| --- | --- | --- | --- |",
+            "| conflict | exercise | field | decided | now | why | note |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for r in sorted(orphaned, key=lambda r: r.conflict):
-            lines.append(f"| {r.conflict} | {format_value(r.value)} | {_cell(r.note)} | {r.fingerprint} |")
+        for o in orphaned:
+            r = o.resolution
+            exercise = f"{_cell(names.get(o.exercise_id, o.exercise_id))}" if o.exercise_id else "?"
+            lines.append(
+                f"| {r.conflict} | {exercise} | {o.field or '?'} | {format_value(r.value)} "
+                f"| {format_value(o.current)} | {o.reason} | {_cell(r.note)} |"
+            )
         lines.append("")
+
+    for conflict in sorted(report.conflicts, key=_conflict_order):
+        lines += _conflict_section(conflict, names.get(conflict.exercise_id, conflict.exercise_id))
 
     lines += ["## Exercises flagged for review", ""]
     if review:
@@ -376,8 +372,8 @@ def _conflict_section(conflict: Conflict, name: str) -> list[str]:
         if conflict.status == "stale":
             lines += [
                 f"{decided}, made on evidence `{r.fingerprint}`; the evidence is now "
-                f"`{conflict.fingerprint}`. "
-                "Check the values above, then update the entry (its fingerprint at least):",
+                f"`{conflict.fingerprint}`, so it is not applied. Check the values above; to keep "
+                "the decision, replace its entry with this one (your value and note, the new fingerprint):",
                 "",
             ]
         else:

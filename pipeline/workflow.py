@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import cache as cache_mod
-from . import ingest, paths
+from . import ingest, merge, paths, report, resources
 from .errors import InputError, PipelineError, PipelineWarning, StageError
 from .models import (
     Correction,
@@ -21,6 +21,7 @@ from .models import (
     Document,
     DocumentResult,
     NormalizedDocument,
+    OrphanedResolution,
 )
 
 
@@ -44,6 +45,7 @@ class Summary:
     suggestions: int = 0
     failed: list[str] = field(default_factory=list)  # one message per file that failed
     warnings: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)  # ids of decisions that no longer apply
     cache_hits: int = 0
     cache_misses: int = 0
 
@@ -52,10 +54,16 @@ class Summary:
         conflicts = ", ".join(f"{n} {k}" for k, n in sorted(self.conflicts.items())) or "none"
         failed = f"{len(self.failed)} file(s) failed (see the errors above)" if self.failed else "no file failed"
         warned = f"; {len(self.warnings)} warning(s) above" if self.warnings else ""
+        orphaned = (
+            f" {len(self.orphaned)} decision(s) no longer apply: {', '.join(self.orphaned)} "
+            "(listed first in reports/conflicts.md)."
+            if self.orphaned
+            else ""
+        )
         return (
             f"Processed {self.documents} document(s) into {self.exercises} exercise(s); "
             f"conflicts: {conflicts}; {self.edits} text repair(s) applied, {self.suggestions} suggested; "
-            f"{failed}{warned}. Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)."
+            f"{failed}{warned}.{orphaned} Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)."
         )
 
 
@@ -183,27 +191,30 @@ def run_all(
 
     ``notify`` hears every per-document error and every warning as it happens.
     """
-    from . import merge, report
-
     if not raw_dir.is_dir():
         raise PipelineError(
             f"raw folder {paths.shown(raw_dir)} does not exist", fix="Pass --raw with a folder of documents"
         )
     root = raw_dir.resolve().parent
     store = cache_mod.StageCache(out_dir / paths.CACHE if use_cache else None)
-    resolutions_path = out_dir / paths.REPORTS / paths.RESOLUTIONS
-    resolutions = merge.load_resolutions(resolutions_path)  # fails before any work or write
+    decisions = merge.read_resolutions(out_dir / paths.REPORTS / paths.RESOLUTIONS)
     previous = _previous(out_dir / paths.EXTRACTED / "exercises.json")
+    known = [e.id for e in resources.exercises()] + [e.id for e in (previous.exercises if previous else ())]
+    merge.check_resolutions(decisions, known)  # a wrong value type fails before any document is processed
 
     batch = process_documents(raw_dir, root=root, store=store, progress=progress, notify=notify)
     runs = batch.runs
     results = [r.result for r in runs if r.result is not None]
     dataset, conflict_report = merge.merge(
-        [r.document for r in runs], results, previous=previous, resolutions=resolutions
+        [r.document for r in runs], results, previous=previous, resolutions=decisions
     )
+    for o in conflict_report.orphaned:
+        warning = _orphan_warning(o, decisions.where.get(o.resolution.conflict, ""))
+        batch.warnings.append(warning)
+        notify(warning)
     correction_report = corrections(runs)
     progress("merge: done")
-    report.write_all(out_dir, dataset, conflict_report, correction_report, resolutions=resolutions)
+    report.write_all(out_dir, dataset, conflict_report, correction_report)
     progress("report: written")
 
     summary = Summary(
@@ -215,11 +226,28 @@ def run_all(
         warnings=[str(w) for w in batch.warnings],
         cache_hits=store.hits,
         cache_misses=store.misses,
+        orphaned=[o.resolution.conflict for o in conflict_report.orphaned],
     )
     for c in conflict_report.conflicts:
         key = f"{c.status} {c.kind}"
         summary.conflicts[key] = summary.conflicts.get(key, 0) + 1
     return summary
+
+
+def _orphan_warning(o: OrphanedResolution, where: str) -> PipelineWarning:
+    r = o.resolution
+    if o.exercise_id is None:
+        return PipelineWarning(
+            f"conflict {r.conflict} matches no exercise field, so the decision is not applied",
+            where=where,
+            fix="Check the id against reports/conflicts.md, or delete the entry",
+        )
+    return PipelineWarning(
+        f"the decision on {r.conflict} ({o.exercise_id} {o.field} = {merge.format_value(r.value)}) no longer "
+        f"applies: {o.reason}; the field is now {merge.format_value(o.current)}",
+        where=where,
+        fix="Review it at the top of reports/conflicts.md; delete the entry or keep it for when the conflict returns",
+    )
 
 
 def _previous(path: Path) -> Dataset | None:

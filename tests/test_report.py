@@ -197,7 +197,7 @@ def test_report_write_keeps_file_mode(tmp_path, mode):
 def test_report_markdown_has_pasteable_resolution(tmp_path, field):
     dataset, conflicts = merged()
     [conflict] = conflicts.conflicts
-    md = conflicts_markdown(dataset, conflicts, [])
+    md = conflicts_markdown(dataset, conflicts)
     snippet = resolution_snippet(conflict)
     assert f"```yaml\n{snippet}```" in md
     assert f"- conflict: {conflict.id}\n" in md
@@ -222,7 +222,7 @@ def test_report_markdown_has_pasteable_resolution(tmp_path, field):
         "# Conflicts",
         "- Exercises: 2 (1 flagged for review)",
         "- Sources: 3 in 3 families",
-        "- Conflicts: 1 open, 0 resolved, 0 stale (0 orphaned resolutions)",
+        "- Conflicts: 1 open, 0 resolved, 0 stale (0 decisions no longer apply)",
         "| conflict | 1 | 0 | 0 |",
         "## Glute bridge (bridge) · hold_seconds · `c-",
         "**conflict**, severity **high**, status **open**",
@@ -243,22 +243,46 @@ def test_report_markdown_sections(needle):
 
 
 @pytest.mark.parametrize("orphan_id", ["c-00000000aa"])
-def test_report_markdown_shows_stale_and_orphaned(orphan_id):
+def test_report_markdown_shows_stale_and_orphaned(tmp_path, orphan_id):
     _, first = merged()
     c = first.conflicts[0]
     decided = Resolution(conflict=c.id, value=Range(min=30, max=30), note="trust a.txt", fingerprint=c.fingerprint)
     orphan = Resolution(conflict=orphan_id, value=True, note="old | note", fingerprint="f" * 16)
     dataset, conflicts = merged(quote_a="hold it for 30 seconds", resolutions=[decided, orphan])
-    assert conflicts.conflicts[0].status == "stale"
+    stale = conflicts.conflicts[0]
+    assert stale.status == "stale"
     md = conflicts_markdown(dataset, conflicts)
-    assert "0 open, 0 resolved, 1 stale (1 orphaned resolution)" in md
+    assert "0 open, 0 resolved, 1 stale (1 decision no longer applies)" in md
     assert "Decision: **30** (trust a.txt), made on evidence" in md
-    assert f'- conflict: {c.id}\n  value: {{min: 8, max: 30}}\n  note: "trust a.txt"\n' in md
-    assert f"  fingerprint: {conflicts.conflicts[0].fingerprint}\n" in md
-    assert "## Orphaned resolutions" in md
-    assert f"| {orphan_id} | yes | old \\| note | {'f' * 16} |" in md
-    # the orphaned argument overrides the report's own list
-    assert "## Orphaned resolutions" not in conflicts_markdown(dataset, conflicts, [])
+    # the snippet offered for a stale decision carries the curator's value and note, new fingerprint
+    snippet = resolution_snippet(stale)
+    assert snippet == (
+        f'- conflict: {c.id}\n  value: {{min: 30, max: 30}}\n  note: "trust a.txt"\n'
+        f"  fingerprint: {stale.fingerprint}\n"
+    )
+    assert f"```yaml\n{snippet}```" in md
+    path = tmp_path / "resolutions.yaml"  # pasting it keeps the decision, now applied
+    path.write_text(snippet, encoding="utf-8")
+    dataset2, conflicts2 = merged(quote_a="hold it for 30 seconds", resolutions=load_resolutions(path))
+    assert conflicts2.conflicts[0].status == "resolved"
+    assert dataset2.exercises[0].hold_seconds == Range(min=30, max=30)
+    # decisions that no longer apply come first, before any conflict
+    assert "## Decisions that no longer apply" in md
+    assert md.index("## Decisions that no longer apply") < md.index("## Glute bridge")
+    assert f"| {orphan_id} | ? | ? | yes | - | the id matches no exercise field | old \\| note |" in md
+
+
+def test_report_orphaned_decision_shows_the_value_now():
+    _, first = merged()
+    c = first.conflicts[0]
+    decided = Resolution(conflict=c.id, value=Range(min=20, max=20), note="physio", fingerprint=c.fingerprint)
+    claims = {"a.txt": [claim("a.txt", "Bridge", "hold for 30 seconds", hold=Range(min=30, max=30))]}
+    results = [
+        DocumentResult(doc_id="a.txt", claims=[ExerciseClaims(exercise_id=None, claim=claims["a.txt"][0])], unnamed=[])
+    ]
+    dataset, conflicts = merge([make_doc("a.txt")], results, lexicon=LEXICON, resolutions=[decided])
+    md = conflicts_markdown(dataset, conflicts)
+    assert f"| {c.id} | Glute bridge | hold_seconds | 20 | 30 | only one source gives this field now | physio |" in md
 
 
 @pytest.mark.parametrize(
@@ -431,7 +455,7 @@ def test_report_markdown_ids_are_well_formed(root):
 @pytest.mark.parametrize("orphan", [Resolution(conflict="c-00000000bb", value=None, fingerprint="a" * 16)])
 def test_report_write_all_writes_every_output(tmp_path, orphan):
     dataset, conflicts = merged(resolutions=[orphan])
-    written = write_all(tmp_path, dataset, conflicts, CORRECTIONS, resolutions=[orphan])
+    written = write_all(tmp_path, dataset, conflicts, CORRECTIONS)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
     assert names == sorted([*report_mod.OUTPUTS.values(), *(f"schemas/{n}" for n in report_mod.SCHEMAS)])
     assert Dataset.model_validate_json((tmp_path / "extracted/exercises.json").read_text()) == dataset

@@ -9,7 +9,8 @@ from conftest import DOCUMENT_NAMES, any_document_text
 from hypothesis import given
 
 from pipeline import cli, merge, workflow
-from pipeline.errors import InputError
+from pipeline.errors import InputError, ResolutionError
+from pipeline.models import ConflictReport
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests/fixtures"
@@ -248,7 +249,8 @@ def test_workflow_failed_run_leaves_outputs(tmp_path, monkeypatch):
     assert not [p for p in out.rglob("*.tmp")]
 
 
-def test_cli_malformed_resolutions_change_nothing(tmp_path, capsys):
+def test_cli_malformed_resolutions_change_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     workflow.run_all(FIXTURES / "raw", out)
     before = tree(out)
@@ -256,33 +258,89 @@ def test_cli_malformed_resolutions_change_nothing(tmp_path, capsys):
     code = cli.main(["extract", "--raw", str(FIXTURES / "raw"), "--out", str(out), "--quiet"])
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith(f"Error: {out / 'reports/resolutions.yaml'}:")
+    assert err.startswith("Error: out/reports/resolutions.yaml:3: not valid YAML")
     after = tree(out)
     after.pop("reports/resolutions.yaml")
     assert after == before
 
 
-def test_workflow_resolution_survives_rerun_and_goes_stale(tmp_path):
-    """The curator's loop on real files: decide, rerun (applied), edit the source (stale)."""
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURES / "raw", raw)
-    out = tmp_path / "out"
-    workflow.run_all(raw, out)
-    report = (out / "reports/conflicts.md").read_text()
-    snippet = report.split("```yaml\n", 1)[1].split("```", 1)[0]
-    (out / "reports/resolutions.yaml").write_text(snippet)
-    conflict_id = snippet.split("conflict: ", 1)[1].split()[0]
+def snippet_of(report_md: str, conflict_id: str) -> str:
+    """The YAML entry conflicts.md offers for one conflict."""
+    section = report_md.split(f"`{conflict_id}`", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
 
-    workflow.run_all(raw, out)
-    conflicts = (out / "reports/conflicts.json").read_text()
-    assert f'"id": "{conflict_id}"' in conflicts
-    assert '"status": "resolved"' in conflicts
 
-    handout = raw / "clinic_handout.md"
-    handout.write_text(handout.read_text().replace("Hold for 30 seconds", "Hold for 45 seconds"))
-    workflow.run_all(raw, out)
-    assert '"status": "stale"' in (out / "reports/conflicts.json").read_text()
-    assert (out / "reports/resolutions.yaml").read_text() == snippet  # the decision is kept
+def test_cli_decision_applied_stale_then_orphaned(tmp_path, capsys, monkeypatch):
+    """The curator's loop on real files: decide, rerun (applied), edit the deciding sentence
+    (stale: the snippet keeps the decided value), delete that source (named: no longer applies)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURES / "raw", tmp_path / "raw")
+    extract = ["extract", "--raw", "raw", "--out", "out", "--quiet"]
+    assert cli.main(extract) == 0
+    cid = merge.conflict_id("bridge", "reps")
+    decided = snippet_of((tmp_path / "out/reports/conflicts.md").read_text(), cid).replace(
+        'note: ""', 'note: "the handout is newer"'
+    )
+    assert "value: {min: 10, max: 15}" in decided
+    (tmp_path / "out/reports/resolutions.yaml").write_text(decided)
+
+    assert cli.main(extract) == 0
+    conflicts = ConflictReport.model_validate_json((tmp_path / "out/reports/conflicts.json").read_text())
+    assert [(c.id, c.status) for c in conflicts.conflicts if c.id == cid] == [(cid, "resolved")]
+
+    handout = tmp_path / "raw/clinic_handout.md"
+    handout.write_text(handout.read_text().replace("2 sets of 10", "2 sets of 12"))
+    assert cli.main(extract) == 0
+    conflicts = ConflictReport.model_validate_json((tmp_path / "out/reports/conflicts.json").read_text())
+    assert [(c.id, c.status) for c in conflicts.conflicts if c.id == cid] == [(cid, "stale")]
+    offered = snippet_of((tmp_path / "out/reports/conflicts.md").read_text(), cid)
+    assert (
+        'value: {min: 10, max: 15}\n  note: "the handout is newer"\n' in offered
+    )  # the curator's, not the new suggestion
+    assert (tmp_path / "out/reports/resolutions.yaml").read_text() == decided  # the decision is kept
+
+    capsys.readouterr()
+    handout.unlink()
+    assert cli.main(extract) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"Warning: out/reports/resolutions.yaml:1: the decision on {cid} (bridge reps = 10-15) no longer applies: "
+        "only one source gives this field now; the field is now 15. Review it at the top of reports/conflicts.md"
+    ) in err
+    assert f"1 decision(s) no longer apply: {cid} (listed first in reports/conflicts.md)." in err
+    md = (tmp_path / "out/reports/conflicts.md").read_text()
+    assert md.index("## Decisions that no longer apply") < md.index("## Knee to chest stretch")
+    assert f"| {cid} | Bridge | reps | 10-15 | 15 | only one source gives this field now | the handout is newer |" in md
+
+
+def test_workflow_wrong_value_type_fails_before_any_document(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out/reports").mkdir(parents=True)
+    (tmp_path / "out/reports/resolutions.yaml").write_text(
+        f"# decisions\n- conflict: {merge.conflict_id('bridge', 'reps')}\n  value: true\n  fingerprint: {'0' * 16}\n"
+    )
+
+    def never(*args, **kwargs):
+        raise AssertionError("a document was processed")
+
+    monkeypatch.setattr(workflow, "process_documents", never)
+    with pytest.raises(ResolutionError) as info:
+        workflow.run_all(FIXTURES / "raw", tmp_path / "out")
+    cid = merge.conflict_id("bridge", "reps")
+    assert str(info.value).startswith(f"out/reports/resolutions.yaml:2: value yes of {cid} does not fit field reps")
+
+
+def test_cli_unknown_conflict_id_is_a_warning_naming_the_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out/reports").mkdir(parents=True)
+    (tmp_path / "out/reports/resolutions.yaml").write_text(
+        f"\n- conflict: c-0123456789\n  value: 5\n  fingerprint: {'0' * 16}\n"
+    )
+    assert cli.main(["extract", "--raw", str(FIXTURES / "raw"), "--out", "out", "--quiet"]) == 0
+    assert (
+        "Warning: out/reports/resolutions.yaml:2: conflict c-0123456789 matches no exercise field, so the decision "
+        "is not applied. Check the id against reports/conflicts.md, or delete the entry.\n"
+    ) in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", ["extract", "ingest", "normalize", "claims", "merge", "schemas"])
