@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .report import write_text
+from .publish import write_text
 
 M = TypeVar("M", bound=BaseModel)
 _PACKAGE = Path(__file__).resolve().parent

@@ -55,6 +55,7 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
         args.raw,
         _out_dir(args.out),
         use_cache=not args.no_cache,
+        allow_empty=args.allow_empty,
         progress=console.say,
         notify=console.problem,
     )
@@ -100,7 +101,7 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
 def cmd_schemas(args: argparse.Namespace, console: Console) -> int:
     from . import report
 
-    report.write_schemas(_out_dir(args.out) / paths.SCHEMAS)
+    report.write_schemas(_out_dir(args.out))
     return 0
 
 
@@ -136,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.add_argument("--quiet", action="store_true", help="print only errors, warnings and the summary")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a run with no usable document replace a non-empty dataset with an empty one",
+    )
     p.set_defaults(func=cmd_extract)
     for name, text in (
         ("ingest", "decode raw files and split them into sections; print Document records"),

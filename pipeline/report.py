@@ -1,22 +1,19 @@
-"""Render the dataset and reports, and write files atomically.
+"""Render the dataset and reports, and write them as one set.
 
-Renderers are pure (records in, text out). Writers put the bytes in a temporary file in the
-target's folder and ``os.replace`` it over the target, so an interrupted run leaves the old file
-whole and no partial file behind.
+Renderers are pure (records in, text out). ``write_all`` publishes every output of a run as one
+set (``publish``): an interrupted run leaves the previous outputs whole and nothing behind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
+from . import publish
 from .merge import CONSENSUS_RULE, RESOLUTIONS_FILE, format_value
 from .models import (
     Conflict,
@@ -28,6 +25,7 @@ from .models import (
     Range,
     Resolution,
 )
+from .publish import write_bytes, write_text  # noqa: F401 - the single-file writers, re-exported
 
 SCHEMAS: dict[str, object] = {
     "exercises.schema.json": Dataset,
@@ -41,31 +39,7 @@ _STATUS_ORDER = {"stale": 0, "open": 1, "resolved": 2}
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _KINDS = ("conflict", "within-document", "variation")
 
-# --------------------------------------------------------------------------- atomic writers
-
-
-def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def write_text(path: str | Path, text: str) -> None:
-    """Write UTF-8 text atomically (no newline translation)."""
-    write_bytes(path, text.encode("utf-8"))
+# --------------------------------------------------------------------------- writers
 
 
 def to_json(model: BaseModel) -> str:
@@ -78,13 +52,9 @@ def write_json(path: str | Path, model: BaseModel) -> None:
     write_text(path, to_json(model))
 
 
-def schemas(out_dir: str | Path) -> list[Path]:
-    """Write the JSON Schema of every published record into ``out_dir`` (the ``schemas/`` folder).
-
-    RETURNS (list[Path]): The files written, sorted.
-    """
-    out = Path(out_dir)
-    written = []
+def schema_files() -> dict[str, str]:
+    """The JSON Schema of every published record: file name → text, sorted by name."""
+    out = {}
     for name, model in sorted(SCHEMAS.items()):
         if isinstance(model, type) and issubclass(model, BaseModel):
             schema = model.model_json_schema()
@@ -94,14 +64,26 @@ def schemas(out_dir: str | Path) -> list[Path]:
                 "description": RESOLUTIONS_FILE,
                 **TypeAdapter(model).json_schema(),
             }
-        write_text(out / name, json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-        written.append(out / name)
+        out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return out
+
+
+def schemas(out_dir: str | Path) -> list[Path]:
+    """Write the JSON Schema of every published record into ``out_dir`` (a ``schemas/`` folder).
+
+    RETURNS (list[Path]): The files written, sorted.
+    """
+    written = []
+    for name, text in schema_files().items():
+        write_text(Path(out_dir) / name, text)
+        written.append(Path(out_dir) / name)
     return written
 
 
 def write_schemas(out_dir: str | Path) -> list[Path]:
-    """Same as ``schemas``: the name the CLI uses."""
-    return schemas(out_dir)
+    """Write ``schemas/`` under the output folder ``out_dir`` as one set (see ``publish``)."""
+    files = {f"{SCHEMAS_DIR}/{name}": text.encode("utf-8") for name, text in schema_files().items()}
+    return publish.write_set(out_dir, files)
 
 
 OUTPUTS = {
@@ -113,6 +95,22 @@ OUTPUTS = {
     "claims_csv": "extracted/claims.csv",
 }
 """Files ``write_all`` writes, relative to its output folder (plus ``schemas/``)."""
+SCHEMAS_DIR = "schemas"
+
+
+def render_all(dataset: Dataset, conflicts: ConflictReport, corrections: CorrectionReport) -> dict[str, bytes]:
+    """Every output of a run, rendered: path relative to the output folder → bytes."""
+    rendered = {
+        "dataset": to_json(dataset),
+        "conflicts": to_json(conflicts),
+        "conflicts_md": conflicts_markdown(dataset, conflicts),
+        "corrections": to_json(corrections),
+        "corrections_md": corrections_markdown(corrections),
+        "claims_csv": claims_csv(dataset),
+    }
+    files = {OUTPUTS[key]: text.encode("utf-8") for key, text in rendered.items()}
+    files.update({f"{SCHEMAS_DIR}/{name}": text.encode("utf-8") for name, text in schema_files().items()})
+    return files
 
 
 def write_all(
@@ -123,25 +121,12 @@ def write_all(
 ) -> list[Path]:
     """Write the dataset, both reports (JSON and Markdown) and the schemas under ``out_dir``.
 
-    Everything is rendered before the first file is written, and each file is written
-    atomically, so a failure leaves the previous outputs in place.
+    Everything is rendered before the first file is written, and the files replace the previous
+    ones as one set (``publish.write_set``): together or not at all.
 
     RETURNS (list[Path]): The files written.
     """
-    out = Path(out_dir)
-    rendered = {
-        "dataset": to_json(dataset),
-        "conflicts": to_json(conflicts),
-        "conflicts_md": conflicts_markdown(dataset, conflicts),
-        "corrections": to_json(corrections),
-        "corrections_md": corrections_markdown(corrections),
-        "claims_csv": claims_csv(dataset),
-    }
-    written = []
-    for key, text in rendered.items():
-        write_text(out / OUTPUTS[key], text)
-        written.append(out / OUTPUTS[key])
-    return written + schemas(out / "schemas")
+    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections))
 
 
 CLAIM_COLUMNS = [

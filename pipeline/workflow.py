@@ -12,8 +12,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import cache as cache_mod
-from . import ingest, merge, paths, report, resources
-from .errors import InputError, PipelineError, PipelineWarning, StageError
+from . import ingest, merge, paths, publish, report, resources
+from .errors import InputError, OutputError, PipelineError, PipelineWarning, StageError
 from .models import (
     Correction,
     CorrectionReport,
@@ -184,26 +184,49 @@ def run_all(
     out_dir: Path,
     *,
     use_cache: bool = True,
+    allow_empty: bool = False,
     progress: Progress = _quiet,
     notify: Notify = _quiet,
 ) -> Summary:
-    """The whole pipeline. Outputs are written only after everything succeeded, each atomically.
+    """The whole pipeline, holding the output folder's lock; the outputs replace the previous
+    ones as one set, only after everything succeeded (``publish``).
 
-    ``notify`` hears every per-document error and every warning as it happens.
+    allow_empty (bool): Let a run without any usable document replace a non-empty dataset with
+        an empty one; otherwise that run fails with ``OutputError`` and writes nothing.
+    notify (Callable): Hears every per-document error and every warning as it happens.
     """
     if not raw_dir.is_dir():
         raise PipelineError(
             f"raw folder {paths.shown(raw_dir)} does not exist", fix="Pass --raw with a folder of documents"
         )
+    with publish.locked(out_dir):
+        finished = publish.recover(out_dir, list(report.OUTPUTS.values()))
+        if finished:
+            progress(f"finished the outputs of an interrupted run ({len(finished)} file(s))")
+        return _run_locked(
+            raw_dir, out_dir, use_cache=use_cache, allow_empty=allow_empty, progress=progress, notify=notify
+        )
+
+
+def _run_locked(
+    raw_dir: Path, out_dir: Path, *, use_cache: bool, allow_empty: bool, progress: Progress, notify: Notify
+) -> Summary:
     root = raw_dir.resolve().parent
     store = cache_mod.StageCache(out_dir / paths.CACHE if use_cache else None)
     decisions = merge.read_resolutions(out_dir / paths.REPORTS / paths.RESOLUTIONS)
-    previous = _previous(out_dir / paths.EXTRACTED / "exercises.json")
+    dataset_path = out_dir / paths.EXTRACTED / "exercises.json"
+    previous = _previous(dataset_path)
     known = [e.id for e in resources.exercises()] + [e.id for e in (previous.exercises if previous else ())]
     merge.check_resolutions(decisions, known)  # a wrong value type fails before any document is processed
 
     batch = process_documents(raw_dir, root=root, store=store, progress=progress, notify=notify)
     runs = batch.runs
+    if not runs and not allow_empty and (held := _sources_in(dataset_path)):
+        raise OutputError(
+            f"no usable document ({len(batch.errors)} file(s) failed), so this run would replace the dataset "
+            f"of {held} source(s) in {paths.shown(dataset_path)} with an empty one; nothing was written",
+            fix="Fix the errors above and rerun, or pass --allow-empty to empty the dataset",
+        )
     results = [r.result for r in runs if r.result is not None]
     dataset, conflict_report = merge.merge(
         [r.document for r in runs], results, previous=previous, resolutions=decisions
@@ -214,7 +237,7 @@ def run_all(
         notify(warning)
     correction_report = corrections(runs)
     progress("merge: done")
-    report.write_all(out_dir, dataset, conflict_report, correction_report)
+    publish.replace_all(out_dir, report.render_all(dataset, conflict_report, correction_report))
     progress("report: written")
 
     summary = Summary(
@@ -232,6 +255,15 @@ def run_all(
         key = f"{c.status} {c.kind}"
         summary.conflicts[key] = summary.conflicts.get(key, 0) + 1
     return summary
+
+
+def _sources_in(path: Path) -> int:
+    """How many sources the dataset file at ``path`` lists (0 when absent or unreadable)."""
+    try:
+        sources = json.loads(path.read_text(encoding="utf-8")).get("sources")
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return len(sources) if isinstance(sources, list) else 0
 
 
 def _orphan_warning(o: OrphanedResolution, where: str) -> PipelineWarning:

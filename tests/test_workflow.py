@@ -1,6 +1,7 @@
 """End to end: golden fixture corpus, committed outputs, cache, bad input, atomic outputs."""
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -8,7 +9,8 @@ import pytest
 from conftest import DOCUMENT_NAMES, any_document_text
 from hypothesis import given
 
-from pipeline import cli, merge, workflow
+from pipeline import cli, merge, paths, publish, workflow
+from pipeline import report as report_mod
 from pipeline.errors import InputError, ResolutionError
 from pipeline.models import ConflictReport
 
@@ -247,6 +249,134 @@ def test_workflow_failed_run_leaves_outputs(tmp_path, monkeypatch):
         workflow.run_all(FIXTURES / "raw", out)
     assert tree(out) == before
     assert not [p for p in out.rglob("*.tmp")]
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing in the pipeline may catch it or clean up after it."""
+
+
+def kill_after(monkeypatch, n: int, *, during: str):
+    """Make the n-th os.replace of a file of ``.publish/`` named like ``during`` kill the run
+    before it renames ('staging': a staged output over its target; 'journal': the commit point)."""
+    real, seen = os.replace, []
+
+    def replace(src, dst, *args, **kwargs):
+        src = os.fspath(src)
+        if f"/{publish.STATE}/" in src and during in src.split(f"/{publish.STATE}/", 1)[1]:
+            seen.append(src)
+            if len(seen) == n:
+                raise Killed
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def leftovers(out: Path) -> list[str]:
+    """Files a run left that are not outputs, cache entries or the lock."""
+    return sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file()
+        and p.relative_to(out).parts[0] not in (*OUTPUT_DIRS, "schemas", paths.CACHE)
+        and p.name != publish.LOCK
+        or p.name.endswith(".tmp")
+    )
+
+
+def two_output_sets(tmp_path: Path) -> tuple[Path, Path, dict, dict]:
+    """raw/ and out/ holding the outputs of the fixtures ('old'); then recipe.txt is deleted
+    from raw/, and 'new' is what a clean run on it gives."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw", raw)
+    out = tmp_path / "out"
+    workflow.run_all(raw, out)
+    old = tree(out)
+    (raw / "recipe.txt").unlink()
+    workflow.run_all(raw, tmp_path / "clean")
+    new = tree(tmp_path / "clean")
+    assert new != old
+    return raw, out, old, new
+
+
+@pytest.mark.parametrize(
+    "during, n, expected",
+    [
+        ("journal", 1, "old"),  # every file staged, the journal not yet written: rolled back
+        ("staging", 1, "new"),  # journal written, no file moved yet: rolled forward
+        ("staging", 3, "new"),  # two files moved: rolled forward
+        ("staging", 10, "new"),  # all but the last: rolled forward
+    ],
+)
+def test_workflow_kill_during_publication_leaves_one_output_set(tmp_path, monkeypatch, during, n, expected):
+    """Killed while publishing: the outputs are never a mix; the next run completes or undoes it."""
+    raw, out, old, new = two_output_sets(tmp_path)
+    kill_after(monkeypatch, n, during=during)
+    with pytest.raises(Killed):
+        workflow.run_all(raw, out)
+    monkeypatch.undo()
+    with publish.locked(out):
+        publish.recover(out, list(report_mod.OUTPUTS.values()))
+    assert tree(out) == {"old": old, "new": new}[expected]
+    assert leftovers(out) == []
+
+
+def test_workflow_kill_between_renames_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    raw, out, old, new = two_output_sets(tmp_path)
+    kill_after(monkeypatch, 3, during="staging")
+    with pytest.raises(Killed):
+        workflow.run_all(raw, out)
+    monkeypatch.undo()
+    mixed = tree(out)
+    differ = {k for k in old if old[k] != new[k]}
+    assert {k for k in differ if mixed[k] == new[k]} and {k for k in differ if mixed[k] == old[k]}  # a mix on disk...
+    assert (out / publish.STATE / publish.JOURNAL).exists()  # ...that the journal knows about
+    messages = []
+    workflow.run_all(raw, out, progress=messages.append)
+    assert any(m.startswith("finished the outputs of an interrupted run") for m in messages)
+    assert tree(out) == new
+    assert leftovers(out) == []
+
+
+def test_workflow_stray_temp_files_are_removed(tmp_path):
+    out = tmp_path / "out"
+    workflow.run_all(FIXTURES / "raw", out)
+    stray = out / "extracted/.exercises.json.k2j3h4.tmp"  # what a killed single-file write left
+    stray.write_bytes(b"x" * 1000)
+    workflow.run_all(FIXTURES / "raw", out)
+    assert not stray.exists() and leftovers(out) == []
+
+
+def test_cli_second_run_at_once_stops(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with publish.locked(tmp_path / "out"):
+        code = cli.main(["extract", "--raw", str(FIXTURES / "raw"), "--out", "out", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == (
+        f"Error: another run (process {os.getpid()}) is writing to out. Wait for it to finish, or pass another --out.\n"
+    )
+    assert not (tmp_path / "out/extracted").exists()
+
+
+@pytest.mark.parametrize("raw_files", [{}, {"bad.txt": b""}, {"bad.txt": b"\x00" * 10, "worse.docx": b"PK"}])
+def test_cli_refuses_to_empty_the_dataset(tmp_path, capsys, monkeypatch, raw_files):
+    monkeypatch.chdir(tmp_path)
+    workflow.run_all(FIXTURES / "raw", tmp_path / "out")
+    before = tree(tmp_path / "out")
+    (tmp_path / "raw").mkdir()
+    for name, data in raw_files.items():
+        (tmp_path / "raw" / name).write_bytes(data)
+    code = cli.main(["extract", "--raw", "raw", "--out", "out", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (
+        f"Error: no usable document ({len(raw_files)} file(s) failed), so this run would replace the dataset of 4 "
+        "source(s) in out/extracted/exercises.json with an empty one; nothing was written. Fix the errors above "
+        "and rerun, or pass --allow-empty to empty the dataset.\n"
+    ) in err
+    assert tree(tmp_path / "out") == before
+    assert cli.main(["extract", "--raw", "raw", "--out", "out", "--quiet", "--allow-empty"]) == (1 if raw_files else 0)
+    assert '"sources": []' in (tmp_path / "out/extracted/exercises.json").read_text()
 
 
 def test_cli_malformed_resolutions_change_nothing(tmp_path, capsys, monkeypatch):
