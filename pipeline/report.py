@@ -6,7 +6,9 @@ set (``publish``): an interrupted run leaves the previous outputs whole and noth
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -185,16 +187,33 @@ def claims_csv(dataset: Dataset) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+# Markdown's inline punctuation; '_' only where it could open or close emphasis (an underscore
+# between two letters or digits never does, so 'clinic_handout.md' stays readable).
+_MD_PUNCTUATION = re.compile(r"[\\`*\[\]|~]|(?<![^\W_])_|_(?![^\W_])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _md(text: str) -> str:
+    """Source text or a file name as inert Markdown: one line, HTML's special characters as
+    entities, Markdown's inline punctuation (and the table's '|') backslash-escaped.
+
+    >>> _md('<img src=x onerror="a()"> *b* | [c](d)\\n`e`')
+    '&lt;img src=x onerror="a()"&gt; \\\\*b\\\\* \\\\| \\\\[c\\\\](d) \\\\`e\\\\`'
+    >>> print(_md("clinic_handout.md _it_ __init__"))
+    clinic_handout.md \\_it\\_ \\_\\_init\\_\\_
+    """
+    return _MD_PUNCTUATION.sub(lambda m: "\\" + m.group(), html.escape(" ".join(text.split()), quote=False))
 
 
 def _code(text: str) -> str:
-    """Inline code that shows whitespace (JSON-quoted); double backticks when it holds one."""
+    """Inline code that shows whitespace (JSON-quoted), fenced by more backticks than it holds.
+
+    >>> _code("a``b")
+    '``` "a``b" ```'
+    """
     shown = json.dumps(text, ensure_ascii=False)
-    fence = "``" if "`" in shown else "`"
-    return f"{fence}{shown}{fence}"
+    fence = "`" * (1 + max((len(m) for m in _BACKTICKS.findall(shown)), default=0))
+    return f"{fence} {shown} {fence}" if "`" in shown else f"{fence}{shown}{fence}"
 
 
 def yaml_value(value: object) -> str:
@@ -254,7 +273,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
         + (
             " (near-duplicates: "
             + "; ".join(
-                f"{fam}: " + ", ".join(s.doc_id for s in dataset.sources if s.family == fam)
+                f"{_md(fam)}: " + ", ".join(_md(s.doc_id) for s in dataset.sources if s.family == fam)
                 for fam in sorted(f for f, n in family_sizes.items() if n > 1)
             )
             + ")"
@@ -296,10 +315,10 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
         ]
         for o in orphaned:
             r = o.resolution
-            exercise = f"{_cell(names.get(o.exercise_id, o.exercise_id))}" if o.exercise_id else "?"
+            exercise = f"{_md(names.get(o.exercise_id, o.exercise_id))}" if o.exercise_id else "?"
             lines.append(
                 f"| {r.conflict} | {exercise} | {o.field or '?'} | {format_value(r.value)} "
-                f"| {format_value(o.current)} | {o.reason} | {_cell(r.note)} |"
+                f"| {format_value(o.current)} | {o.reason} | {_md(r.note)} |"
             )
         lines.append("")
 
@@ -315,7 +334,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
         lines += ["| id | names as written | sources |", "| --- | --- | --- |"]
         for e in review:
             docs = sorted({c.doc_id for c in e.claims})
-            lines.append(f"| {e.id} | {_cell(', '.join(e.aliases))} | {_cell(', '.join(docs))} |")
+            lines.append(f"| {e.id} | {_md(', '.join(e.aliases))} | {_md(', '.join(docs))} |")
     else:
         lines.append("None.")
     lines.append("")
@@ -328,8 +347,8 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
         ]
         for u in dataset.unnamed:
             lines.append(
-                f"| {u.doc_id} | {_cell(u.heading)} | {u.start}-{u.end} | {u.inferred or '-'} "
-                f"| {_cell(u.description)} |"
+                f"| {_md(u.doc_id)} | {_md(u.heading)} | {u.start}-{u.end} | {u.inferred or '-'} "
+                f"| {_md(u.description)} |"
             )
     else:
         lines.append("None.")
@@ -339,7 +358,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
 
 def _conflict_section(conflict: Conflict, name: str) -> list[str]:
     lines = [
-        f"## {name} ({conflict.exercise_id}) · {conflict.field} · `{conflict.id}`",
+        f"## {_md(name)} ({conflict.exercise_id}) · {conflict.field} · `{conflict.id}`",
         "",
         f"**{conflict.kind}**, severity **{conflict.severity}**, status **{conflict.status}**",
         "",
@@ -347,13 +366,13 @@ def _conflict_section(conflict: Conflict, name: str) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for v in conflict.values:
-        quotes = [f"“{_cell(e.quote)}”" + (" (document-wide)" if e.scope == "document" else "") for e in v.evidence]
-        lines.append(f"| {v.doc_id} | {v.family} | {format_value(v.value)} | {'<br>'.join(quotes) or '-'} |")
+        quotes = [f"“{_md(e.quote)}”" + (" (document-wide)" if e.scope == "document" else "") for e in v.evidence]
+        lines.append(f"| {_md(v.doc_id)} | {_md(v.family)} | {format_value(v.value)} | {'<br>'.join(quotes) or '-'} |")
     rule = conflict.consensus_rule.removeprefix(CONSENSUS_RULE).strip()  # the general rule is in the summary
     lines += ["", f"Suggested: **{format_value(conflict.suggested)}**. {rule}", ""]
     if conflict.resolution is not None:
         r = conflict.resolution
-        decided = f"Decision: **{format_value(r.value)}**" + (f" ({_cell(r.note)})" if r.note else "")
+        decided = f"Decision: **{format_value(r.value)}**" + (f" ({_md(r.note)})" if r.note else "")
         if conflict.status == "stale":
             lines += [
                 f"{decided}, made on evidence `{r.fingerprint}`; the evidence is now "
@@ -413,6 +432,6 @@ def _by_rule(items: Sequence[Correction]) -> dict[str, list[Correction]]:
 
 
 def _correction_line(c: Correction) -> str:
-    reason = f" — {' '.join(c.reason.split())}" if c.reason else ""
-    where = f"{c.doc_id} [{c.start}:{c.end}]"
+    reason = f" — {_md(c.reason)}" if c.reason else ""
+    where = f"{_md(c.doc_id)} [{c.start}:{c.end}]"
     return f"- {_code(c.before)} → {_code(c.after)} in {where}, score {c.score:.2f}{reason}"

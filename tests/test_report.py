@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import report as report_mod
 from pipeline.errors import ResolutionError
@@ -448,3 +450,105 @@ def test_report_write_all_renders_before_writing(tmp_path, monkeypatch, broken):
 def test_report_write_schemas_writes_the_schemas_folder(tmp_path, name):
     assert [p.name for p in write_schemas(tmp_path)] == [p.name for p in schemas(tmp_path / "expected")]
     assert (tmp_path / "schemas" / name).read_bytes() == (tmp_path / "expected" / name).read_bytes()
+
+
+# --------------------------------------------------------------------------- safe Markdown
+
+HOSTILE = [
+    '<img src=x onerror="alert(1)">',
+    "<script>alert(1)</script>",
+    "a | b",
+    "line one\nline two\r\nthree",
+    "`code` and ``more``",
+    "*bold* _it_ ~~gone~~",
+    "[click](javascript:alert(1)) ![img](x.png)",
+    "&lt;b&gt; &amp; &#60;",
+    "back\\slash\\|",
+    "\u2028sep\u2029ara\x85tors",
+]
+
+
+def rendered_cells(md: str) -> list[list[str]]:
+    """Every table row of ``md`` as a viewer shows it: the plain text of each cell.
+
+    A cell whose content became markup (a link, emphasis, code, HTML) keeps only its text, so
+    comparing with the expected text shows any markup that got through.
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(md)
+    rows, row, inside = [], [], False
+    for t in tokens:
+        if t.type == "tr_open":
+            row = []
+        elif t.type in ("td_open", "th_open"):
+            inside = True
+        elif t.type == "inline" and inside:
+            kinds = {c.type for c in t.children} - {"text", "html_inline"}
+            html_ok = all(c.content == "<br>" for c in t.children if c.type == "html_inline")
+            row.append("".join(c.content for c in t.children) if not kinds and html_ok else f"MARKUP {kinds}")
+            inside = False
+        elif t.type == "tr_close":
+            rows.append(row)
+    return rows
+
+
+def hostile_report(text: str, name: str):
+    """The reports of two sources named ``name``-a / ``name``-b: a quotes ``text`` for the
+    bridge, b names an exercise ``text`` (for review), a has a section headed ``text``."""
+    docs = [f"{name}-a.txt", f"{name}-b.txt"]
+    claims = {
+        docs[0]: [claim(docs[0], "bridge", text, hold=Range(min=30, max=30))],
+        docs[1]: [claim(docs[1], "bridge", "hold 8 s", hold=Range(min=8, max=8)), claim(docs[1], text, "5 s")],
+    }
+    unnamed = [Unnamed(doc_id=docs[0], heading=text, start=0, end=1, description=text, inferred=None)]
+    results = [
+        DocumentResult(
+            doc_id=d,
+            claims=[ExerciseClaims(exercise_id=None, claim=c) for c in cs],
+            unnamed=unnamed if d == docs[0] else [],
+        )
+        for d, cs in claims.items()
+    ]
+    return merge([make_doc(d) for d in docs], results, lexicon=LEXICON)
+
+
+def inert(text: str) -> str:
+    """What a viewer must show for source text: the text itself, on one line."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("name", ["plain", "pipe|name", "new\nline", "<b>bold</b>", "`tick`"])
+def test_report_markdown_shows_source_text_and_names_as_text(text, name):
+    dataset, conflicts = hostile_report(text, name)
+    rows = rendered_cells(conflicts_markdown(dataset, conflicts))
+    a, b = f"{inert(name)}-a.txt", f"{inert(name)}-b.txt"
+    assert [a, a, "30", f"“{inert(text)}”"] in rows  # the conflict's values table
+    assert [a, inert(text), "0-1", "-", inert(text)] in rows  # unnamed sections
+    assert all(len(r) == len(rows[0]) or "MARKUP" not in " ".join(r) for r in rows)
+    assert not [c for r in rows for c in r if c.startswith("MARKUP")]
+    assert b in " ".join(" ".join(r) for r in rows)
+
+
+@given(
+    text=st.text(max_size=60),
+    name=st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="/\x00"), max_size=12),
+)
+def test_report_markdown_never_renders_source_text_as_markup(text, name):
+    dataset, conflicts = hostile_report(text, name or "n")
+    rows = rendered_cells(conflicts_markdown(dataset, conflicts))
+    assert not [c for r in rows for c in r if c.startswith("MARKUP")]
+    widths = {len(r) for r in rows}
+    assert widths <= {4, 5, 3}  # values, unnamed, review tables: no row split or merged by a '|'
+
+
+@pytest.mark.parametrize("before", ["a`b", "a``b", "````", "<img src=x>", "x | y"])
+def test_report_corrections_markdown_quotes_edits_as_code(before):
+    c = Correction(doc_id="<i>doc</i>.txt", start=0, end=len(before), before=before, after="z", rule="r", score=1.0)
+    md = corrections_markdown(CorrectionReport(corrections=[c], suggestions=[]))
+    from markdown_it import MarkdownIt
+
+    tokens = [t for tok in MarkdownIt("commonmark").parse(md) if tok.type == "inline" for t in tok.children]
+    assert json.dumps(before, ensure_ascii=False) in [t.content for t in tokens if t.type == "code_inline"]
+    assert not [t for t in tokens if t.type.startswith(("html", "link", "em", "strong"))]
