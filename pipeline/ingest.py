@@ -743,6 +743,10 @@ def discover(raw_dir: Path, root: Path) -> Discovery:
 
 def _entry_problem(p: Path, base: Path) -> tuple[str, str] | None:
     """Why a raw-folder entry is refused, as (what, fix); None when it can be read."""
+    try:
+        p.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8", "Rename it (ids and reports are UTF-8 text)"
     if p.is_symlink():
         target = p.resolve()
         if not target.exists():

@@ -15,12 +15,16 @@ RESOLUTIONS = "resolutions.yaml"
 
 
 def shown(path: str | os.PathLike[str]) -> str:
-    """A path as messages write it: relative to the folder the command was run from.
+    """A path as messages write it: relative to the folder the command was run from; bytes of a
+    name that is not UTF-8 as backslash escapes.
 
     >>> shown(Path.cwd() / "raw" / "a.txt") == os.path.join("raw", "a.txt")
     True
+    >>> shown(Path.cwd() / os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
     """
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:  # another drive (Windows)
-        return os.fspath(path)
+        rel = os.fspath(path)
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")

@@ -286,11 +286,13 @@ def test_ingest_links_leaving_the_raw_folder_are_refused(tmp_path, monkeypatch):
     (raw / "b.txt").write_text("Hold 5 seconds.")
     (raw / "b.txt.meta.json").symlink_to(tmp_path / "secret.txt")
     os.mkfifo(raw / "pipe.txt")
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text("Hold 5 seconds.")  # a Latin-1 file name
     found = ingest.discover(raw, tmp_path)
     assert [(f.doc_id, f.rel_path) for f in found.files] == [("a.txt", "raw/a.txt"), ("same.txt", "raw/same.txt")]
     assert sorted(str(e) for e in found.errors) == [
         "raw/b.txt.meta.json: is a link to secret.txt, outside the raw folder; links that leave it are refused. "
         "Copy the file into the raw folder instead of linking to it.",
+        "raw/caf\\xe9.txt: its name is not valid UTF-8. Rename it (ids and reports are UTF-8 text).",
         "raw/folder: is a link to elsewhere, outside the raw folder; links that leave it are refused. "
         "Copy the file into the raw folder instead of linking to it.",
         "raw/gone.txt: is a broken link. Remove the link or restore its target.",
