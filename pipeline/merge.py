@@ -46,6 +46,8 @@ from rapidfuzz import fuzz, process, utils
 from . import paths, resources
 from .errors import PipelineError, ResolutionError
 from .models import (
+    CONFLICT_ID,
+    FINGERPRINT,
     Claim,
     Conflict,
     ConflictReport,
@@ -765,8 +767,8 @@ _FIX_FORMAT = (
     "Each entry is a '- conflict: c-...' line followed by indented 'value:', 'note:' and "
     "'fingerprint:' lines; copy the entry from reports/conflicts.md"
 )
-_CONFLICT_ID = re.compile(r"^c-[0-9a-f]{10}$")
-_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+_CONFLICT_ID = re.compile(CONFLICT_ID)
+_FINGERPRINT = re.compile(FINGERPRINT)
 _NULLS = {"null", "Null", "NULL", "~"}
 
 

@@ -37,6 +37,9 @@ SCHEMAS: dict[str, object] = {
 }
 """Schema file name → the model (or type) it describes."""
 
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema version pydantic generates; stated as ``$schema`` in every schema file."""
+
 _STATUS_ORDER = {"stale": 0, "open": 1, "resolved": 2}
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _KINDS = ("conflict", "within-document", "variation")
@@ -66,6 +69,7 @@ def schema_files() -> dict[str, str]:
                 "description": RESOLUTIONS_FILE,
                 **TypeAdapter(model).json_schema(),
             }
+        schema = {"$schema": JSON_SCHEMA_DIALECT, **schema}
         out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return out
 

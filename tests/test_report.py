@@ -385,8 +385,9 @@ def test_report_schemas_written_from_models(tmp_path, name, model):
     written = schemas(tmp_path / "schemas")
     assert [p.name for p in written] == sorted(report_mod.SCHEMAS)
     text = (tmp_path / "schemas" / name).read_text(encoding="utf-8")
-    assert json.loads(text) == model.model_json_schema()
-    assert text == json.dumps(model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    expected = {"$schema": report_mod.JSON_SCHEMA_DIALECT, **model.model_json_schema()}
+    assert json.loads(text) == expected
+    assert text == json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @pytest.mark.parametrize("name", ["resolutions.schema.json"])
