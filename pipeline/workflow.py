@@ -48,6 +48,7 @@ class Summary:
     orphaned: list[str] = field(default_factory=list)  # ids of decisions that no longer apply
     cache_hits: int = 0
     cache_misses: int = 0
+    cache_pruned: int = 0
 
     def paragraph(self) -> str:
         """One paragraph for people."""
@@ -63,7 +64,12 @@ class Summary:
         return (
             f"Processed {self.documents} document(s) into {self.exercises} exercise(s); "
             f"conflicts: {conflicts}; {self.edits} text repair(s) applied, {self.suggestions} suggested; "
-            f"{failed}{warned}.{orphaned} Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)."
+            f"{failed}{warned}.{orphaned} Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)"
+            + (
+                f", {self.cache_pruned} unused entr{'y' if self.cache_pruned == 1 else 'ies'} pruned."
+                if self.cache_pruned
+                else "."
+            )
         )
 
 
@@ -239,6 +245,7 @@ def _run_locked(
     progress("merge: done")
     publish.replace_all(out_dir, report.render_all(dataset, conflict_report, correction_report))
     progress("report: written")
+    pruned = store.prune()
 
     summary = Summary(
         documents=len(runs),
@@ -249,6 +256,7 @@ def _run_locked(
         warnings=[str(w) for w in batch.warnings],
         cache_hits=store.hits,
         cache_misses=store.misses,
+        cache_pruned=pruned,
         orphaned=[o.resolution.conflict for o in conflict_report.orphaned],
     )
     for c in conflict_report.conflicts:
