@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.errors import ResolutionError
 from pipeline.merge import (
@@ -1095,3 +1097,65 @@ def test_merge_maps_names_with_shipped_lexicon():
     for name, expected in rows:
         if expected in ids:
             assert index.match(name).exercise_id == expected, name
+
+
+YAML_TOKENS = [
+    "- ",
+    "conflict: ",
+    "value: ",
+    "note: ",
+    "fingerprint: ",
+    "c-0123456789",
+    "0123456789abcdef",
+    "{min: 1, max: 2}",
+    "{min: ",
+    "max: ",
+    "}",
+    "[",
+    "]",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "!tag ",
+    "? ",
+    ": ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "#",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "\n",
+    "\n  ",
+    "\t",
+    "true",
+    "null",
+    "~",
+    "-5",
+    "1e999",
+    "9" * 40,
+    "{times: {min: 1, max: 1}, period: day}",
+    "\x00",
+    "\ufeff",
+    "\x85",
+    "é",
+]
+
+
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.lists(st.sampled_from(YAML_TOKENS) | st.text(max_size=5), max_size=40).map("".join),
+    )
+)
+def test_merge_resolutions_on_hostile_text_fail_only_as_resolution_errors(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("yaml") / "resolutions.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        decisions = read_resolutions(path)
+    except ResolutionError as err:
+        assert "\n" not in str(err) and len(str(err)) < 400 and err.fix
+        return
+    assert set(decisions.where) == {r.conflict for r in decisions.entries}
