@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         console.problem(err)
         return 1
     except KeyboardInterrupt:
-        print("Interrupted; outputs left as they were.", file=sys.stderr)
+        print("Interrupted; the next run completes or undoes an update of the outputs left half done.", file=sys.stderr)
         return 130
     except OSError as err:
         where = f"{paths.shown(err.filename)}: " if err.filename else ""

@@ -17,7 +17,7 @@ folder's ``.publish/``:
 swap means the swap is finished (roll forward: every staged file is complete); a staging folder
 without a journal is a run killed while writing it, and is deleted (roll back: nothing was
 replaced yet). Temporary files of single-file writes that a kill left beside the outputs are
-deleted too.
+deleted too. An exception or Ctrl-C inside the run does the same at once.
 
 The outputs stay ordinary files at fixed paths (committed to git, read by other tools), which
 rules out a versioned folder behind a symlink.
@@ -141,12 +141,40 @@ def recover(out_dir: str | Path, names: Iterator[str] | list[str] = ()) -> list[
 def replace_all(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]:
     """Publish ``files`` (relative path → bytes) under ``out_dir`` as one set (hold the lock).
 
+    An exception (or Ctrl-C) while staging removes the staging folder and leaves the previous
+    set; one during the swap finishes the swap if it can. Only a kill leaves work for
+    ``recover``.
+
     RETURNS (list[Path]): The files written, in the order given.
     """
     out = Path(out_dir)
     state = out / STATE
     staging = state / STAGING
     shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _stage(staging, out, files)
+        write_text(state / JOURNAL, json.dumps(list(files), indent=1) + "\n")  # the commit point
+        _fsync_dir(state)
+    except (Exception, KeyboardInterrupt):
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        for rel in files:
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, out / rel)
+    except (Exception, KeyboardInterrupt):
+        with contextlib.suppress(Exception):
+            recover(out)
+        raise
+    for folder in {(out / rel).parent for rel in files}:
+        _fsync_dir(folder)
+    (state / JOURNAL).unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+    return [out / rel for rel in files]
+
+
+def _stage(staging: Path, out: Path, files: Mapping[str, bytes]) -> None:
+    """Write every file in full under ``staging``, durably, with its target's mode."""
     for rel, data in files.items():
         staged = staging / rel
         staged.parent.mkdir(parents=True, exist_ok=True)
@@ -159,18 +187,6 @@ def replace_all(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]:
             os.chmod(staged, target.stat().st_mode & 0o777)
     for folder in {(staging / rel).parent for rel in files}:
         _fsync_dir(folder)
-    write_text(state / JOURNAL, json.dumps(list(files), indent=1) + "\n")  # the commit point
-    _fsync_dir(state)
-    written = []
-    for rel in files:
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / rel, out / rel)
-        written.append(out / rel)
-    for folder in {(out / rel).parent for rel in files}:
-        _fsync_dir(folder)
-    (state / JOURNAL).unlink()
-    shutil.rmtree(staging, ignore_errors=True)
-    return written
 
 
 def write_set(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]:

@@ -116,3 +116,25 @@ def test_publish_lock_refuses_a_second_holder(tmp_path, monkeypatch):
         )
     with publish.locked(tmp_path / "out"):  # released
         pass
+
+
+@pytest.mark.parametrize("exc", [KeyboardInterrupt, OSError])
+@pytest.mark.parametrize("at, expected", [(0, b"old\n"), (2, b"new")])
+def test_publish_interrupted_in_process_leaves_one_set_at_once(tmp_path, monkeypatch, exc, at, expected):
+    """Ctrl-C or an error while staging (at=0: the journal's rename) or swapping (at=2): no
+    recovery needed afterwards, the set is whole and nothing is left behind."""
+    old_set(tmp_path)
+    real, calls = os.replace, []
+
+    def replace(src, dst):
+        calls.append(src)
+        if len(calls) == at + 1:
+            raise exc
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(exc):
+        publish.write_set(tmp_path, FILES)
+    monkeypatch.undo()
+    assert {data[:3] for data in contents(tmp_path).values()} == {expected[:3]}
+    assert state_files(tmp_path) == [".publish/lock"]

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import DOCUMENT_NAMES, any_document_text
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import cli, merge, paths, publish, workflow
 from pipeline import report as report_mod
-from pipeline.errors import InputError, ResolutionError
-from pipeline.models import ConflictReport
+from pipeline.errors import InputError, ResolutionError, StageError
+from pipeline.models import ConflictReport, Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests/fixtures"
@@ -561,3 +562,21 @@ def run_stages(text: str, name: str) -> None:
     for item in result.claims:
         for ev in [*item.claim.evidence, *(e for alt in item.claim.alternatives for e in alt.evidence)]:
             assert doc.raw_text[ev.start : ev.end] == ev.quote
+
+
+@settings(max_examples=max(15, settings.default.max_examples // 20))  # each example is a whole run
+@given(docs=st.lists(st.tuples(DOCUMENT_NAMES, any_document_text), min_size=1, max_size=3))
+def test_workflow_whole_run_on_hostile_documents(tmp_path_factory, docs):
+    """Every stage, merge and report included, on a folder of hostile files: the bad ones are
+    InputErrors, nothing else fails, and the outputs honour their models."""
+    folder = tmp_path_factory.mktemp("run")
+    (folder / "raw").mkdir()
+    for i, (name, text) in enumerate(docs):
+        (folder / "raw" / f"{i}{name}").write_bytes(text.encode("utf-8", "surrogatepass"))
+    seen = []
+    summary = workflow.run_all(folder / "raw", folder / "out", use_cache=False, allow_empty=True, notify=seen.append)
+    assert not [e for e in seen if isinstance(e, StageError)]
+    assert summary.documents + len(summary.failed) == len(docs)
+    ConflictReport.model_validate_json((folder / "out/reports/conflicts.json").read_text(encoding="utf-8"))
+    dataset = Dataset.model_validate_json((folder / "out/extracted/exercises.json").read_text(encoding="utf-8"))
+    assert len(dataset.sources) == summary.documents
