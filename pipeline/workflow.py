@@ -61,15 +61,11 @@ class Summary:
             if self.orphaned
             else ""
         )
+        pruned = f", {self.cache_pruned} unused entries pruned" if self.cache_pruned else ""
         return (
             f"Processed {self.documents} document(s) into {self.exercises} exercise(s); "
             f"conflicts: {conflicts}; {self.edits} text repair(s) applied, {self.suggestions} suggested; "
-            f"{failed}{warned}.{orphaned} Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)"
-            + (
-                f", {self.cache_pruned} unused entr{'y' if self.cache_pruned == 1 else 'ies'} pruned."
-                if self.cache_pruned
-                else "."
-            )
+            f"{failed}{warned}.{orphaned} Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es){pruned}."
         )
 
 
