@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         raw = _corpus(args.copies, tmp)
-        files = ingest.discover(raw, tmp)
+        files = ingest.discover(raw, tmp).files
         n_bytes = sum(f.path.stat().st_size for f in files)
         nlp, t_build = _timed(build_nlp)
 

@@ -1,73 +1,107 @@
-"""Command line: ``python -m pipeline extract`` runs everything; one subcommand per stage."""
+"""Command line: ``python -m pipeline extract`` runs everything; one subcommand per stage.
+
+Every failure reaches the user as ``Error: ...`` lines (what, where, how to fix) and exit code 1;
+no traceback, unless ``--debug`` is given or ``PIPELINE_DEBUG=1`` is set.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
+from tqdm import tqdm
+
 from . import paths
-from .errors import PipelineError
+from .errors import PipelineError, PipelineWarning, StageError, describe
+
+DEBUG_ENV = "PIPELINE_DEBUG"
 
 
-def _progress(quiet: bool):
-    def say(line: str) -> None:
-        if not quiet:
-            print(line, file=sys.stderr)
+class Console:
+    """Messages for people on stderr: errors and warnings one line each, traces on request."""
 
-    return say
+    def __init__(self, *, quiet: bool = False, debug: bool = False) -> None:
+        self.quiet, self.debug = quiet, debug
+
+    def say(self, line: str) -> None:
+        """A progress line (not shown with --quiet)."""
+        if not self.quiet:
+            self._print(line)
+
+    def problem(self, err: PipelineError) -> None:
+        """An error or a warning, as one line; with --debug, the traceback of an unexpected one."""
+        self._print(f"{'Warning' if isinstance(err, PipelineWarning) else 'Error'}: {err}")
+        if self.debug and isinstance(err, StageError):
+            self._print(err.trace.rstrip())
+
+    def _print(self, text: str) -> None:
+        tqdm.write(text, file=sys.stderr)  # keeps a progress bar intact
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def _out_dir(path: Path) -> Path:
+    """``--out``, checked: a folder or nothing yet."""
+    if path.exists() and not path.is_dir():
+        raise PipelineError(f"--out {paths.shown(path)} is a file, not a folder", fix="Pass a folder (it is created)")
+    return path
+
+
+def cmd_extract(args: argparse.Namespace, console: Console) -> int:
     from .workflow import run_all
 
-    summary = run_all(args.raw, args.out, use_cache=not args.no_cache, progress=_progress(args.quiet))
-    for message in summary.failed:
-        print(f"Error: {message}", file=sys.stderr)
+    summary = run_all(
+        args.raw,
+        _out_dir(args.out),
+        use_cache=not args.no_cache,
+        allow_empty=args.allow_empty,
+        progress=console.say,
+        notify=console.problem,
+    )
     print(summary.paragraph(), file=sys.stderr)
     return 1 if summary.failed else 0
 
 
-def cmd_stage(args: argparse.Namespace) -> int:
+def cmd_stage(args: argparse.Namespace, console: Console) -> int:
     """Run the per-document stages up to ``args.stage`` and print that stage's records as JSONL."""
     from . import cache, workflow
 
-    store = cache.StageCache(args.out / paths.CACHE if not args.no_cache else None)
+    store = cache.StageCache(_out_dir(args.out) / paths.CACHE if not args.no_cache else None)
     upto = {"ingest": "ingest", "normalize": "normalize", "claims": "extract"}[args.stage]
-    runs, errors = workflow.process_documents(args.raw, root=args.raw.resolve().parent, store=store, upto=upto)
+    batch = workflow.process_documents(
+        args.raw, root=args.raw.resolve().parent, store=store, upto=upto, notify=console.problem
+    )
     pick = {"ingest": lambda r: r.document, "normalize": lambda r: r.normalized, "claims": lambda r: r.result}[
         args.stage
     ]
     out = sys.stdout if args.output is None else args.output.open("w", encoding="utf-8")
     try:
-        for run in runs:
+        for run in batch.runs:
             out.write(pick(run).model_dump_json() + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
-    for err in errors:
-        print(f"Error: {err}", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if batch.errors else 0
 
 
-def cmd_merge(args: argparse.Namespace) -> int:
+def cmd_merge(args: argparse.Namespace, console: Console) -> int:
     """Run everything up to the merge and print the dataset (no file is written)."""
     from . import cache, merge, workflow
 
-    store = cache.StageCache(args.out / paths.CACHE if not args.no_cache else None)
-    runs, errors = workflow.process_documents(args.raw, root=args.raw.resolve().parent, store=store)
-    resolutions = merge.load_resolutions(args.out / paths.REPORTS / paths.RESOLUTIONS)
+    store = cache.StageCache(_out_dir(args.out) / paths.CACHE if not args.no_cache else None)
+    resolutions = merge.read_resolutions(args.out / paths.REPORTS / paths.RESOLUTIONS)
+    batch = workflow.process_documents(args.raw, root=args.raw.resolve().parent, store=store, notify=console.problem)
+    runs = batch.runs
     dataset, _ = merge.merge([r.document for r in runs], [r.result for r in runs if r.result], resolutions=resolutions)
     print(dataset.model_dump_json(indent=2))
-    for err in errors:
-        print(f"Error: {err}", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if batch.errors else 0
 
 
-def cmd_schemas(args: argparse.Namespace) -> int:
+def cmd_schemas(args: argparse.Namespace, console: Console) -> int:
     from . import report
 
-    report.write_schemas(args.out / paths.SCHEMAS)
+    report.write_schemas(_out_dir(args.out))
     return 0
 
 
@@ -78,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def debug(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--debug",
+            action="store_true",
+            help=f"print the traceback of unexpected failures (or set {DEBUG_ENV}=1)",
+        )
+
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="folder of raw documents (default: raw/)")
         p.add_argument(
@@ -87,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="folder that receives extracted/, reports/, schemas/ and the .cache/ (default: the repository root)",
         )
         p.add_argument("--no-cache", action="store_true", help="recompute every document, ignoring the cache")
+        debug(p)
 
     p = sub.add_parser(
         "extract",
@@ -94,7 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run ingest, normalize, extract, merge and report; write extracted/, reports/ and schemas/.",
     )
     common(p)
-    p.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    p.add_argument("--quiet", action="store_true", help="print only errors, warnings and the summary")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a run with no usable document replace a non-empty dataset with an empty one",
+    )
     p.set_defaults(func=cmd_extract)
     for name, text in (
         ("ingest", "decode raw files and split them into sections; print Document records"),
@@ -120,17 +167,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", type=Path, default=paths.ROOT, help="folder that receives schemas/ (default: the repository root)"
     )
+    debug(p)
     p.set_defaults(func=cmd_schemas)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    debug = args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    console = Console(quiet=getattr(args, "quiet", False), debug=debug)
     try:
-        return args.func(args)
+        return args.func(args, console)
     except PipelineError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        console.problem(err)
         return 1
     except KeyboardInterrupt:
-        print("Interrupted; outputs left as they were.", file=sys.stderr)
+        print("Interrupted; the next run completes or undoes an update of the outputs left half done.", file=sys.stderr)
         return 130
+    except OSError as err:
+        where = f"{paths.shown(err.filename)}: " if err.filename else ""
+        print(f"Error: {where}{err.strerror or describe(err)}. Check the path and its permissions.", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        return 1
+    except Exception as err:  # noqa: BLE001 - no traceback reaches the user unless asked for
+        print(
+            f"Error: internal error ({describe(err)}). Report it with the command you ran "
+            f"(run with --debug for the traceback).",
+            file=sys.stderr,
+        )
+        if debug:
+            traceback.print_exc()
+        return 1

@@ -548,7 +548,7 @@ def values(label: str, tokens: Sequence[Tok]) -> dict[str, Range] | None:
     ranges: dict[str, Range] = {}
     for role, (lo, hi) in out.items():
         low, high = LIMITS[role]
-        if lo != int(lo) or hi != int(hi) or not low <= lo <= hi <= high:
+        if not low <= lo <= hi <= high or lo != int(lo) or hi != int(hi):
             return None
         ranges[role] = Range(min=int(lo), max=int(hi))
     return ranges
@@ -577,7 +577,7 @@ def frequency(tokens: Sequence[Tok]) -> Frequency | None:
             return None
         lo, hi = (counted[0].lo, counted[0].hi) if counted else (1.0, 1.0)
     low, high = TIMES_LIMIT
-    if lo != int(lo) or hi != int(hi) or not low <= lo <= hi <= high:
+    if not low <= lo <= hi <= high or lo != int(lo) or hi != int(hi):
         return None
     return Frequency(times=Range(min=int(lo), max=int(hi)), period=periods[-1])  # type: ignore[arg-type]
 

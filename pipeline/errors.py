@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 
 class PipelineError(Exception):
     """Base class. ``str(err)`` is one line a person can act on."""
@@ -24,6 +26,42 @@ class DataError(PipelineError):
 
 class ResolutionError(PipelineError):
     """The curator's resolutions file is malformed or names an unknown conflict."""
+
+
+class OutputError(PipelineError):
+    """The outputs cannot be written (another run holds them, or the run would empty the dataset)."""
+
+
+class PipelineWarning(PipelineError):
+    """Something a person should look at that did not stop anything; printed as ``Warning: ...``."""
+
+
+class StageError(PipelineError):
+    """An unexpected exception in one stage for one document: the document is left out.
+
+    ``trace`` keeps the traceback for developers (``--debug``); the message is one line.
+    """
+
+    def __init__(self, stage: str, where: str, exc: BaseException) -> None:
+        self.stage = stage
+        self.trace = "".join(traceback.format_exception(exc))
+        super().__init__(
+            f"the {stage} stage failed ({describe(exc)}); the document is left out",
+            where=where,
+            fix="Report it with this file (run with --debug for the traceback)",
+        )
+
+
+def describe(exc: BaseException, limit: int = 120) -> str:
+    """An exception as 'Type: first line of its message', cut to ``limit`` characters.
+
+    >>> describe(ValueError("bad\\nmore"))
+    'ValueError: bad'
+    """
+    lines = str(exc).strip().splitlines()
+    first = lines[0] if lines else ""
+    text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def input_error(path: str, what: str, fix: str) -> InputError:

@@ -97,7 +97,7 @@ def judged(pred: dict[str, set[tuple]], gold: dict[str, set[tuple]]) -> dict[str
 def predict(raw_dir: Path) -> list[tuple[str, str, dict]]:
     """Run the pipeline (cached) and list (doc, exercise id, claim values)."""
     store = cache.StageCache(paths.ROOT / paths.CACHE)
-    runs, _ = workflow.process_documents(raw_dir, root=raw_dir.resolve().parent, store=store)
+    runs = workflow.process_documents(raw_dir, root=raw_dir.resolve().parent, store=store).runs
     dataset, _ = merge.merge([r.document for r in runs], [r.result for r in runs if r.result])
     return [(c.doc_id, ex.id, c.model_dump()) for ex in dataset.exercises for c in ex.claims]
 

@@ -28,20 +28,24 @@ Rules, in the order ``merge`` applies them:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
+import reprlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
 
-from . import resources
+from . import paths, resources
 from .errors import PipelineError, ResolutionError
 from .models import (
+    CONFLICT_ID,
+    FINGERPRINT,
     Claim,
     Conflict,
     ConflictReport,
@@ -54,6 +58,7 @@ from .models import (
     FieldName,
     Frequency,
     LexiconEntry,
+    OrphanedResolution,
     Range,
     Resolution,
     RetiredId,
@@ -392,23 +397,47 @@ def _field_result(
 # --------------------------------------------------------------------------- resolutions
 
 
-def load_resolutions(path: str | Path) -> list[Resolution]:
-    """Read the curators' decisions; a missing or empty file means none.
+@dataclass(frozen=True)
+class Decisions:
+    """The curators' resolutions file as read: its entries and the line each is written on."""
 
-    The file is a YAML list of ``{conflict, value, note, fingerprint}``; ``value`` is
+    entries: tuple[Resolution, ...] = ()
+    where: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Conflict id → 'file:line' of its entry, for messages."""
+
+
+def load_resolutions(path: str | Path) -> list[Resolution]:
+    """The curators' decisions (see ``read_resolutions``); a missing or empty file means none."""
+    return list(read_resolutions(path).entries)
+
+
+def read_resolutions(path: str | Path) -> Decisions:
+    """Read the curators' decisions and where each is written; a missing or empty file means none.
+
+    The file is a UTF-8 YAML list of ``{conflict, value, note, fingerprint}``; ``value`` is
     ``{min: N, max: N}`` (or a bare number N), ``true``/``false`` for per_side,
-    ``{times: {min: N, max: N}, period: day|week|month}`` for frequency, or ``null``.
+    ``{times: {min: N, max: N}, period: day|week|month}`` for frequency, or ``null``. Anchors,
+    aliases and tags are refused before anything is built, so a small hostile file cannot
+    expand or construct objects.
 
     Raises:
-        ResolutionError: malformed YAML, unknown keys, bad values or a duplicate conflict id,
-            naming the file and line and saying how to fix it.
+        ResolutionError: not UTF-8, malformed YAML, anchors/aliases/tags, unknown keys, bad
+            values or a duplicate conflict id, naming the file and line and saying how to fix it.
     """
     path = Path(path)
     if not path.exists():
-        return []
-    text = path.read_text(encoding="utf-8")
-    loader = yaml.SafeLoader(text)
+        return Decisions()
+    data = path.read_bytes()
     try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise _resolution_error(
+            path, line, f"not valid UTF-8 (byte {err.start})", "Save the file as UTF-8 and rerun"
+        ) from None
+    try:
+        _refuse_references(path, text)
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
@@ -420,7 +449,7 @@ def load_resolutions(path: str | Path) -> list[Resolution]:
         raise _resolution_error(path, line, f"not valid YAML ({problem})", _FIX_FORMAT) from None
     if root is None:
         loader.dispose()
-        return []
+        return Decisions()
     if not isinstance(root, yaml.SequenceNode):
         raise _resolution_error(path, _line(root), "the file must be a YAML list of entries", _FIX_FORMAT)
     out: list[Resolution] = []
@@ -438,16 +467,96 @@ def load_resolutions(path: str | Path) -> list[Resolution]:
         first_line[resolution.conflict] = line
         out.append(resolution)
     loader.dispose()
-    return out
+    shown = paths.shown(path)
+    return Decisions(tuple(out), {cid: f"{shown}:{line}" for cid, line in first_line.items()})
+
+
+def _refuse_references(path: Path, text: str) -> None:
+    """Refuse anchors, aliases and tags, reading YAML events only (nothing is expanded or built)."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _resolution_error(
+                path, line, "YAML anchors and aliases (&name, *name) are not allowed", "Write each value out in full"
+            )
+        if getattr(event, "tag", None) is not None:
+            raise _resolution_error(
+                path, line, f"YAML tags ({event.tag}) are not allowed", "Remove the tag; write plain values"
+            )
+
+
+def check_resolutions(decisions: Decisions, exercise_ids: Iterable[str]) -> None:
+    """Fail when a decision's value does not fit its field, for every conflict id that belongs to
+    one of ``exercise_ids`` (run before any document is processed).
+
+    Raises:
+        ResolutionError: naming the entry's file and line.
+    """
+    known = {conflict_id(e, f): (e, f) for e in exercise_ids for f in FIELDS}
+    for r in decisions.entries:
+        if r.conflict in known:
+            _check_fits(r, *known[r.conflict], decisions.where)
+
+
+def _check_fits(r: Resolution, exercise_id: str, field_name: FieldName, where: Mapping[str, str]) -> None:
+    if not _fits(field_name, r.value):
+        raise ResolutionError(
+            f"value {format_value(r.value)} of {r.conflict} does not fit field {field_name} of {exercise_id}",
+            where=where.get(r.conflict, f"{RESOLUTIONS_FILE}, conflict {r.conflict}"),
+            fix="Use {min: N, max: N} for numbers, true/false for per_side, {times, period} for frequency",
+        )
+
+
+def orphan(
+    r: Resolution, exercises: Mapping[str, Exercise], known: Mapping[str, tuple[str, FieldName]]
+) -> OrphanedResolution:
+    """A decision whose conflict is gone, with its exercise, field, the value now and why."""
+    if r.conflict not in known:
+        return OrphanedResolution(
+            resolution=r,
+            exercise_id=None,
+            field=None,
+            current=None,
+            reason="the id matches no exercise field",
+        )
+    exercise_id, field_name = known[r.conflict]
+    exercise = exercises.get(exercise_id)
+    if exercise is None:
+        reason, current = "the exercise is no longer in the dataset", None
+    else:
+        current = getattr(exercise, field_name)
+        stating = {c.doc_id for c in exercise.claims if getattr(c, field_name) is not None}
+        reason = (
+            "no source gives this field any more"
+            if not stating
+            else "only one source gives this field now"
+            if len(stating) == 1
+            else "the sources now agree"
+        )
+    return OrphanedResolution(resolution=r, exercise_id=exercise_id, field=field_name, current=current, reason=reason)
 
 
 _FIX_FORMAT = (
     "Each entry is a '- conflict: c-...' line followed by indented 'value:', 'note:' and "
     "'fingerprint:' lines; copy the entry from reports/conflicts.md"
 )
-_CONFLICT_ID = re.compile(r"^c-[0-9a-f]{10}$")
-_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+_CONFLICT_ID = re.compile(CONFLICT_ID)
+_FINGERPRINT = re.compile(FINGERPRINT)
 _NULLS = {"null", "Null", "NULL", "~"}
+
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel, _BRIEF.maxlist, _BRIEF.maxdict, _BRIEF.maxstring, _BRIEF.maxother = 2, 4, 4, 40, 40
+
+
+def _brief(value: object, limit: int = 60) -> str:
+    """A value as messages quote it: a bounded repr (never expands nested or shared data).
+
+    >>> _brief(list(range(100))), _brief([[[[1]]]])
+    ('[0, 1, 2, 3, ...]', '[[[...]]]')
+    """
+    text = _BRIEF.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _line(node: yaml.Node) -> int:
@@ -455,7 +564,7 @@ def _line(node: yaml.Node) -> int:
 
 
 def _resolution_error(path: Path, line: int | None, what: str, fix: str) -> ResolutionError:
-    where = f"{path}:{line}" if line is not None else str(path)
+    where = f"{paths.shown(path)}:{line}" if line is not None else paths.shown(path)
     return ResolutionError(what, where=where, fix=fix)
 
 
@@ -492,15 +601,17 @@ def _read_entry(loader: yaml.SafeLoader, path: Path, node: yaml.Node) -> Resolut
         raise _resolution_error(
             path,
             _line(conflict_node),
-            f"conflict {conflict!r} is not a conflict id",
+            f"conflict {_brief(conflict)} is not a conflict id",
             "Copy the id ('c-' + 10 hex) from reports/conflicts.md",
         )
     fp, fp_node = fields["fingerprint"]
+    if isinstance(fp_node, yaml.ScalarNode) and fp_node.style is None:
+        fp = fp_node.value  # as written: sixteen digits would otherwise read as a number
     if not isinstance(fp, str) or not _FINGERPRINT.match(fp):
         raise _resolution_error(
             path,
             _line(fp_node),
-            f"fingerprint {fp!r} is not 16 hex digits",
+            f"fingerprint {_brief(fp)} is not 16 hex digits",
             "Copy the fingerprint from reports/conflicts.md",
         )
     note, note_node = fields.get("note", ("", node))
@@ -533,26 +644,21 @@ def _parse_value(path: Path, raw: object, node: yaml.Node) -> Value | None:
             raise _resolution_error(
                 path,
                 _line(node),
-                f"bad range {raw!r}: min and max must be whole numbers, 0 <= min <= max",
+                f"bad range {_brief(raw)}: min and max must be whole numbers, 0 <= min <= max",
                 fix,
             )
         if set(raw) == {"times", "period"} and raw["period"] in PER_WEEK:
             times = _parse_value(path, raw["times"], node)
             if isinstance(times, Range):
                 return Frequency(times=times, period=raw["period"])
-    what = "value is empty" if raw == "" else f"bad value {raw!r}"
+    what = "value is empty" if raw == "" else f"bad value {_brief(raw)}"
     raise _resolution_error(path, _line(node), what, fix)
 
 
-def _apply(conflict: Conflict, resolution: Resolution | None) -> Conflict:
+def _apply(conflict: Conflict, resolution: Resolution | None, where: Mapping[str, str]) -> Conflict:
     if resolution is None:
         return conflict
-    if not _fits(conflict.field, resolution.value):
-        raise ResolutionError(
-            f"value {value_key(resolution.value)} does not fit field {conflict.field}",
-            where=f"{RESOLUTIONS_FILE}, conflict {conflict.id}",
-            fix="Use {min: N, max: N} for numbers, true/false for per_side, {times, period} for frequency",
-        )
+    _check_fits(resolution, conflict.exercise_id, conflict.field, where)
     status = "resolved" if resolution.fingerprint == conflict.fingerprint else "stale"
     return conflict.model_copy(update={"status": status, "resolution": resolution})
 
@@ -603,16 +709,17 @@ def merge(
     results: Sequence[DocumentResult],
     *,
     previous: Dataset | None = None,
-    resolutions: Sequence[Resolution] = (),
+    resolutions: Sequence[Resolution] | Decisions = (),
     lexicon: Sequence[LexiconEntry] | None = None,
 ) -> tuple[Dataset, ConflictReport]:
     """Merge every document's claims into the dataset and the conflicts report.
 
     Args:
-        previous: The last dataset, for retired ids.
-        resolutions: The curators' decisions (``load_resolutions``).
+        previous: The last dataset, for retired ids and for placing orphaned decisions.
+        resolutions: The curators' decisions (``read_resolutions``; a plain list names no lines).
         lexicon: Lexicon entries. Defaults to the shipped lexicon.
     """
+    decisions = resolutions if isinstance(resolutions, Decisions) else Decisions(tuple(resolutions))
     entries = list(resources.exercises() if lexicon is None else lexicon)
     index = NameIndex(entries)
     by_id = {e.id: e for e in entries}
@@ -684,15 +791,18 @@ def merge(
             )
         )
 
-    decided = _index_resolutions(resolutions)
-    conflicts = [_apply(c, decided.get(c.id)) for c in sorted(conflicts, key=lambda c: c.id)]
+    decided = _index_resolutions(decisions.entries)
+    conflicts = [_apply(c, decided.get(c.id), decisions.where) for c in sorted(conflicts, key=lambda c: c.id)]
     decisions: dict[str, dict[str, object]] = defaultdict(dict)
     for c in conflicts:
         if c.status == "resolved" and c.resolution is not None:
             decisions[c.exercise_id][c.field] = c.resolution.value
     exercises = [e.model_copy(update=decisions[e.id]) if e.id in decisions else e for e in exercises]
     live_ids = {c.id for c in conflicts}
-    orphaned = [r for cid, r in sorted(decided.items()) if cid not in live_ids]
+    known_ids = {e.id for e in exercises} | set(by_id) | {e.id for e in (previous.exercises if previous else ())}
+    known = {conflict_id(e, f): (e, f) for e in known_ids for f in FIELDS}
+    current = {e.id: e for e in exercises}
+    orphaned = [orphan(r, current, known) for cid, r in sorted(decided.items()) if cid not in live_ids]
 
     dataset = Dataset(
         sources=sources,

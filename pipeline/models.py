@@ -12,6 +12,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["transcript", "article"]
+
+_WORD = r"[^\sA-Z!-/:-@\[-`{-~]+"  # letters and digits: no space, ASCII punctuation or capital
+EXERCISE_ID = rf"^{_WORD}(-{_WORD})*$"
+"""An exercise id: lower-case words joined by single hyphens ('knee-to-chest', 'café-stretch')."""
+CONFLICT_ID = r"^c-[0-9a-f]{10}$"
+FINGERPRINT = r"^[0-9a-f]{16}$"
+SHA256 = r"^[0-9a-f]{64}$"
 FieldName = Literal["hold_seconds", "reps", "sets", "per_side", "frequency"]
 Scope = Literal["stated", "section", "document"]
 
@@ -20,6 +27,16 @@ class Record(BaseModel):
     """Base: unknown keys are errors, records are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(Record):
+    """Base of records with a ``start``/``end`` span: start may not be after end."""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.start > self.end:  # type: ignore[attr-defined]
+            raise ValueError(f"start {self.start} is after end {self.end}")  # type: ignore[attr-defined]
+        return self
 
 
 # --------------------------------------------------------------------------- package data
@@ -246,12 +263,20 @@ class Section(Record):
     value_start: int | None = Field(default=None, description="Where a field's value starts in Document.text.")
 
 
+class InputWarning(Record):
+    """A problem in a raw file that did not stop it, e.g. a malformed caption timing."""
+
+    line: int = Field(ge=1, description="Line of the raw file (1 = first).")
+    what: str = Field(description="What is wrong and what the pipeline did about it.")
+    fix: str = Field(description="How to fix the file.")
+
+
 class Document(Record):
     """A decoded raw file: the clean text view, its alignment to the raw text, its sections."""
 
     doc_id: str = Field(description="Stable id: the file's path relative to the raw folder.")
     path: str = Field(description="Path relative to the raw folder's parent (the repository root).")
-    sha256: str = Field(description="sha256 of the raw file's bytes.")
+    sha256: str = Field(pattern=SHA256, description="sha256 of the raw file's bytes.")
     format: Literal["text", "markdown", "html", "srt", "vtt"] = Field(description="File format.")
     kind: Kind = Field(description="Transcript or article, from metadata or detected from the text.")
     kind_reason: str = Field(description="Why this kind was chosen.")
@@ -261,6 +286,9 @@ class Document(Record):
     text: str = Field(description="Clean text: markup removed, caption lines unwrapped.")
     alignment: list[Piece] = Field(description="Pieces where text differs from raw_text.")
     sections: list[Section] = Field(description="Sections in text order.")
+    warnings: list[InputWarning] = Field(
+        default_factory=list, description="Problems in the raw file that did not stop it, by line."
+    )
 
 
 # --------------------------------------------------------------------------- normalize
@@ -278,16 +306,16 @@ class Edit(Record):
     reason: str = Field(default="", description="Human-readable why.")
 
 
-class Correction(Record):
+class Correction(Span):
     """An edit reported against the raw text (``reports/corrections.json``)."""
 
-    doc_id: str = Field(description="Document the edit was made in.")
-    start: int = Field(description="Start offset in the raw decoded text.")
-    end: int = Field(description="End offset in the raw decoded text.")
+    doc_id: str = Field(min_length=1, description="Document the edit was made in.")
+    start: int = Field(ge=0, description="Start offset in the raw decoded text.")
+    end: int = Field(ge=0, description="End offset in the raw decoded text (not before start).")
     before: str = Field(description="raw_text[start:end], exactly.")
     after: str = Field(description="What downstream stages read instead.")
     rule: str = Field(description="Mechanism and rule id.")
-    score: float = Field(description="Confidence in [0, 1].")
+    score: float = Field(ge=0, le=1, description="Confidence in [0, 1].")
     reason: str = Field(default="", description="Human-readable why.")
 
 
@@ -304,10 +332,16 @@ class NormalizedDocument(Record):
 
 
 class Range(Record):
-    """A numeric value or range; a single value has min == max."""
+    """A numeric value or range; a single value has min == max. Never negative, min <= max."""
 
-    min: int = Field(description="Lower bound.")
-    max: int = Field(description="Upper bound.")
+    min: int = Field(ge=0, description="Lower bound.")
+    max: int = Field(ge=0, description="Upper bound (not below min).")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}")
+        return self
 
 
 class Frequency(Record):
@@ -330,12 +364,12 @@ class Dosage(Record):
     generic: bool = Field(default=False, description="Phrased as guidance for every exercise.")
 
 
-class Evidence(Record):
+class Evidence(Span):
     """A quote from the raw text that supports a value."""
 
     quote: str = Field(description="raw_text[start:end], exactly.")
-    start: int = Field(description="Start offset in the raw decoded text.")
-    end: int = Field(description="End offset in the raw decoded text.")
+    start: int = Field(ge=0, description="Start offset in the raw decoded text.")
+    end: int = Field(ge=0, description="End offset in the raw decoded text (not before start).")
     field: Literal["name", "hold_seconds", "reps", "sets", "per_side", "frequency"] = Field(
         description="Which value this quote supports."
     )
@@ -358,14 +392,15 @@ class AlternativeValue(Record):
 class Claim(Record):
     """What one source says about one exercise."""
 
-    doc_id: str = Field(description="The source document.")
+    doc_id: str = Field(min_length=1, description="The source document.")
     name_as_written: str = Field(description="The name as the source wrote it (repaired text).")
     name_inferred: bool = Field(default=False, description="Name inferred from the description.")
     mapping: str = Field(
         description="How the name was mapped to the lexicon: alias, composition, mention (a lexicon name inside "
-        "a longer heading), fuzzy, inferred (from the description), or unmatched (not in the lexicon)."
+        "a longer heading), position (the variant its description's position picks), fuzzy, inferred (from the "
+        "description), or unmatched (not in the lexicon)."
     )
-    mapping_score: float = Field(description="Score of the mapping in [0, 100].")
+    mapping_score: float = Field(ge=0, le=100, description="Score of the mapping in [0, 100].")
     hold_seconds: Range | None = Field(description="Hold time in seconds.")
     reps: Range | None = Field(description="Repetitions.")
     sets: Range | None = Field(description="Sets.")
@@ -386,19 +421,21 @@ class Claim(Record):
 class ExerciseClaims(Record):
     """Extraction output for one exercise in one document, before merging."""
 
-    exercise_id: str | None = Field(description="Lexicon id, or None when the name matched no alias.")
+    exercise_id: str | None = Field(
+        pattern=EXERCISE_ID, description="Lexicon id, or None when the name matched no alias."
+    )
     claim: Claim = Field(description="The claim.")
 
 
-class Unnamed(Record):
+class Unnamed(Span):
     """A section that describes an exercise without naming one the lexicon knows."""
 
-    doc_id: str = Field(description="Document.")
+    doc_id: str = Field(min_length=1, description="Document.")
     heading: str = Field(description="The section heading as written.")
-    start: int = Field(description="Raw start of the section.")
-    end: int = Field(description="Raw end of the section.")
+    start: int = Field(ge=0, description="Raw start of the section.")
+    end: int = Field(ge=0, description="Raw end of the section (not before start).")
     description: str = Field(description="The first sentences of the section.")
-    inferred: str | None = Field(description="Exercise id inferred from the description, if any.")
+    inferred: str | None = Field(pattern=EXERCISE_ID, description="Exercise id inferred from the description, if any.")
 
 
 class DocumentResult(Record):
@@ -415,19 +452,19 @@ class DocumentResult(Record):
 class Source(Record):
     """One raw document in the dataset."""
 
-    doc_id: str = Field(description="Stable id of the document.")
-    path: str = Field(description="Path relative to the raw folder's parent.")
-    sha256: str = Field(description="sha256 of the raw bytes.")
+    doc_id: str = Field(min_length=1, description="Stable id of the document: its path in the raw folder.")
+    path: str = Field(min_length=1, description="Path relative to the raw folder's parent.")
+    sha256: str = Field(pattern=SHA256, description="sha256 of the raw bytes (64 lower-case hex digits).")
     kind: Kind = Field(description="transcript or article.")
     title: str | None = Field(description="Title, when known.")
     url: str | None = Field(default=None, description="Origin, when given in metadata.")
-    family: str = Field(description="Near-duplicate family id; members are not independent.")
+    family: str = Field(min_length=1, description="Near-duplicate family id; members are not independent.")
 
 
 class Exercise(Record):
     """One canonical exercise with the consensus values and every source's claim."""
 
-    id: str = Field(description="Stable slug id.")
+    id: str = Field(pattern=EXERCISE_ID, description="Stable slug id: lower-case words joined by hyphens.")
     name: str = Field(description="Display name.")
     aliases: list[str] = Field(description="Names the sources used, sorted.")
     category: Category | None = Field(default=None, description="From the lexicon.")
@@ -444,8 +481,8 @@ class Exercise(Record):
 class RetiredId(Record):
     """An exercise id no longer in use and the id that replaced it."""
 
-    id: str = Field(description="The retired id.")
-    replaced_by: str = Field(description="The id to use instead.")
+    id: str = Field(pattern=EXERCISE_ID, description="The retired id.")
+    replaced_by: str = Field(pattern=EXERCISE_ID, description="The id to use instead.")
 
 
 class Dataset(Record):
@@ -460,8 +497,8 @@ class Dataset(Record):
 class ConflictValue(Record):
     """One source's value in a conflict."""
 
-    doc_id: str = Field(description="Source document.")
-    family: str = Field(description="Source family.")
+    doc_id: str = Field(min_length=1, description="Source document.")
+    family: str = Field(min_length=1, description="Source family.")
     value: Range | bool | Frequency | None = Field(description="The claimed value.")
     evidence: list[Evidence] = Field(description="Quotes behind the value.")
 
@@ -469,8 +506,8 @@ class ConflictValue(Record):
 class Conflict(Record):
     """A field on which sources disagree."""
 
-    id: str = Field(description="Stable id: hash of exercise id and field.")
-    exercise_id: str = Field(description="The exercise.")
+    id: str = Field(pattern=CONFLICT_ID, description="Stable id: 'c-' and 10 hex digits of exercise id and field.")
+    exercise_id: str = Field(pattern=EXERCISE_ID, description="The exercise.")
     field: FieldName = Field(description="The field.")
     kind: Literal["variation", "conflict", "within-document"] = Field(
         description="variation: ranges overlap; conflict: disjoint; within-document: one source disagrees with itself."
@@ -479,7 +516,9 @@ class Conflict(Record):
     values: list[ConflictValue] = Field(description="Every claimed value with its evidence.")
     consensus_rule: str = Field(description="How the suggested value was computed.")
     suggested: Range | bool | Frequency | None = Field(description="The suggested value.")
-    fingerprint: str = Field(description="Hash of the evidence; a resolution made on another is stale.")
+    fingerprint: str = Field(
+        pattern=FINGERPRINT, description="Hash of the evidence (16 hex digits); a resolution made on another is stale."
+    )
     status: Literal["open", "resolved", "stale"] = Field(description="Review status.")
     resolution: Resolution | None = Field(default=None, description="The curator's decision, if any.")
 
@@ -487,21 +526,36 @@ class Conflict(Record):
 class Resolution(Record):
     """A curator's decision on one conflict (``reports/resolutions.yaml``)."""
 
-    conflict: str = Field(description="Conflict id.")
+    conflict: str = Field(pattern=CONFLICT_ID, description="Conflict id ('c-' and 10 hex digits).")
     value: Range | bool | Frequency | None = Field(
         description="The chosen value: a range, true/false for per_side, a frequency, or null."
     )
     note: str = Field(default="", description="Why.")
-    fingerprint: str = Field(description="Fingerprint of the evidence the decision was made on.")
+    fingerprint: str = Field(
+        pattern=FINGERPRINT, description="Fingerprint (16 hex digits) of the evidence the decision was made on."
+    )
+
+
+class OrphanedResolution(Record):
+    """A decision whose conflict no longer exists: kept in the file, not applied, shown first."""
+
+    resolution: Resolution = Field(description="The decision as written in reports/resolutions.yaml.")
+    exercise_id: str | None = Field(
+        pattern=EXERCISE_ID,
+        description="The exercise the conflict id belongs to; null when no exercise field has that id.",
+    )
+    field: FieldName | None = Field(description="The field the conflict id belongs to; null when unknown.")
+    current: Range | bool | Frequency | None = Field(description="The field's value in this dataset (null: none).")
+    reason: str = Field(description="Why the conflict is gone (the sources agree, a source was removed...).")
 
 
 class ConflictReport(Record):
     """``reports/conflicts.json``."""
 
     conflicts: list[Conflict] = Field(description="Sorted by id.")
-    orphaned: list[Resolution] = Field(
+    orphaned: list[OrphanedResolution] = Field(
         default_factory=list,
-        description="Resolutions whose conflict no longer exists, kept and shown; by conflict id.",
+        description="Decisions whose conflict no longer exists, kept and shown; by conflict id.",
     )
 
 

@@ -1,7 +1,8 @@
-"""Default locations, relative to the repository root."""
+"""Default locations, relative to the repository root, and how paths are shown in messages."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -11,3 +12,19 @@ REPORTS = "reports"
 SCHEMAS = "schemas"
 CACHE = ".cache"
 RESOLUTIONS = "resolutions.yaml"
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as messages write it: relative to the folder the command was run from; bytes of a
+    name that is not UTF-8 as backslash escapes.
+
+    >>> shown(Path.cwd() / "raw" / "a.txt") == os.path.join("raw", "a.txt")
+    True
+    >>> shown(Path.cwd() / os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    """
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        rel = os.fspath(path)
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")

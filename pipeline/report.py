@@ -1,22 +1,21 @@
-"""Render the dataset and reports, and write files atomically.
+"""Render the dataset and reports, and write them as one set.
 
-Renderers are pure (records in, text out). Writers put the bytes in a temporary file in the
-target's folder and ``os.replace`` it over the target, so an interrupted run leaves the old file
-whole and no partial file behind.
+Renderers are pure (records in, text out). ``write_all`` publishes every output of a run as one
+set (``publish``): an interrupted run leaves the previous outputs whole and nothing behind.
 """
 
 from __future__ import annotations
 
-import contextlib
+import html
 import json
-import os
-import tempfile
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
+from . import publish
 from .merge import CONSENSUS_RULE, RESOLUTIONS_FILE, format_value
 from .models import (
     Conflict,
@@ -28,6 +27,7 @@ from .models import (
     Range,
     Resolution,
 )
+from .publish import write_bytes, write_text  # noqa: F401 - the single-file writers, re-exported
 
 SCHEMAS: dict[str, object] = {
     "exercises.schema.json": Dataset,
@@ -37,35 +37,14 @@ SCHEMAS: dict[str, object] = {
 }
 """Schema file name → the model (or type) it describes."""
 
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema version pydantic generates; stated as ``$schema`` in every schema file."""
+
 _STATUS_ORDER = {"stale": 0, "open": 1, "resolved": 2}
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _KINDS = ("conflict", "within-document", "variation")
 
-# --------------------------------------------------------------------------- atomic writers
-
-
-def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def write_text(path: str | Path, text: str) -> None:
-    """Write UTF-8 text atomically (no newline translation)."""
-    write_bytes(path, text.encode("utf-8"))
+# --------------------------------------------------------------------------- writers
 
 
 def to_json(model: BaseModel) -> str:
@@ -78,13 +57,9 @@ def write_json(path: str | Path, model: BaseModel) -> None:
     write_text(path, to_json(model))
 
 
-def schemas(out_dir: str | Path) -> list[Path]:
-    """Write the JSON Schema of every published record into ``out_dir`` (the ``schemas/`` folder).
-
-    RETURNS (list[Path]): The files written, sorted.
-    """
-    out = Path(out_dir)
-    written = []
+def schema_files() -> dict[str, str]:
+    """The JSON Schema of every published record: file name → text, sorted by name."""
+    out = {}
     for name, model in sorted(SCHEMAS.items()):
         if isinstance(model, type) and issubclass(model, BaseModel):
             schema = model.model_json_schema()
@@ -94,14 +69,27 @@ def schemas(out_dir: str | Path) -> list[Path]:
                 "description": RESOLUTIONS_FILE,
                 **TypeAdapter(model).json_schema(),
             }
-        write_text(out / name, json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-        written.append(out / name)
+        schema = {"$schema": JSON_SCHEMA_DIALECT, **schema}
+        out[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return out
+
+
+def schemas(out_dir: str | Path) -> list[Path]:
+    """Write the JSON Schema of every published record into ``out_dir`` (a ``schemas/`` folder).
+
+    RETURNS (list[Path]): The files written, sorted.
+    """
+    written = []
+    for name, text in schema_files().items():
+        write_text(Path(out_dir) / name, text)
+        written.append(Path(out_dir) / name)
     return written
 
 
 def write_schemas(out_dir: str | Path) -> list[Path]:
-    """Same as ``schemas``: the name the CLI uses."""
-    return schemas(out_dir)
+    """Write ``schemas/`` under the output folder ``out_dir`` as one set (see ``publish``)."""
+    files = {f"{SCHEMAS_DIR}/{name}": text.encode("utf-8") for name, text in schema_files().items()}
+    return publish.write_set(out_dir, files)
 
 
 OUTPUTS = {
@@ -113,6 +101,22 @@ OUTPUTS = {
     "claims_csv": "extracted/claims.csv",
 }
 """Files ``write_all`` writes, relative to its output folder (plus ``schemas/``)."""
+SCHEMAS_DIR = "schemas"
+
+
+def render_all(dataset: Dataset, conflicts: ConflictReport, corrections: CorrectionReport) -> dict[str, bytes]:
+    """Every output of a run, rendered: path relative to the output folder → bytes."""
+    rendered = {
+        "dataset": to_json(dataset),
+        "conflicts": to_json(conflicts),
+        "conflicts_md": conflicts_markdown(dataset, conflicts),
+        "corrections": to_json(corrections),
+        "corrections_md": corrections_markdown(corrections),
+        "claims_csv": claims_csv(dataset),
+    }
+    files = {OUTPUTS[key]: text.encode("utf-8") for key, text in rendered.items()}
+    files.update({f"{SCHEMAS_DIR}/{name}": text.encode("utf-8") for name, text in schema_files().items()})
+    return files
 
 
 def write_all(
@@ -120,38 +124,15 @@ def write_all(
     dataset: Dataset,
     conflicts: ConflictReport,
     corrections: CorrectionReport,
-    *,
-    resolutions: Sequence[Resolution] = (),
 ) -> list[Path]:
     """Write the dataset, both reports (JSON and Markdown) and the schemas under ``out_dir``.
 
-    Everything is rendered before the first file is written, and each file is written
-    atomically, so a failure leaves the previous outputs in place.
-
-    Args:
-        resolutions: The decisions the merge used; any whose conflict is missing from
-            ``conflicts`` is listed as orphaned (``conflicts.orphaned`` already holds them
-            when the report comes from ``merge``).
+    Everything is rendered before the first file is written, and the files replace the previous
+    ones as one set (``publish.write_set``): together or not at all.
 
     RETURNS (list[Path]): The files written.
     """
-    out = Path(out_dir)
-    live = {c.id for c in conflicts.conflicts}
-    orphaned = {r.conflict: r for r in conflicts.orphaned}
-    orphaned.update({r.conflict: r for r in resolutions if r.conflict not in live})
-    rendered = {
-        "dataset": to_json(dataset),
-        "conflicts": to_json(conflicts),
-        "conflicts_md": conflicts_markdown(dataset, conflicts, [orphaned[k] for k in sorted(orphaned)]),
-        "corrections": to_json(corrections),
-        "corrections_md": corrections_markdown(corrections),
-        "claims_csv": claims_csv(dataset),
-    }
-    written = []
-    for key, text in rendered.items():
-        write_text(out / OUTPUTS[key], text)
-        written.append(out / OUTPUTS[key])
-    return written + schemas(out / "schemas")
+    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections))
 
 
 CLAIM_COLUMNS = [
@@ -210,16 +191,33 @@ def claims_csv(dataset: Dataset) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+# Markdown's inline punctuation; '_' only where it could open or close emphasis (an underscore
+# between two letters or digits never does, so 'clinic_handout.md' stays readable).
+_MD_PUNCTUATION = re.compile(r"[\\`*\[\]|~]|(?<![^\W_])_|_(?![^\W_])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _md(text: str) -> str:
+    """Source text or a file name as inert Markdown: one line, HTML's special characters as
+    entities, Markdown's inline punctuation (and the table's '|') backslash-escaped.
+
+    >>> _md('<img src=x onerror="a()"> *b* | [c](d)\\n`e`')
+    '&lt;img src=x onerror="a()"&gt; \\\\*b\\\\* \\\\| \\\\[c\\\\](d) \\\\`e\\\\`'
+    >>> print(_md("clinic_handout.md _it_ __init__"))
+    clinic_handout.md \\_it\\_ \\_\\_init\\_\\_
+    """
+    return _MD_PUNCTUATION.sub(lambda m: "\\" + m.group(), html.escape(" ".join(text.split()), quote=False))
 
 
 def _code(text: str) -> str:
-    """Inline code that shows whitespace (JSON-quoted); double backticks when it holds one."""
+    """Inline code that shows whitespace (JSON-quoted), fenced by more backticks than it holds.
+
+    >>> _code("a``b")
+    '``` "a``b" ```'
+    """
     shown = json.dumps(text, ensure_ascii=False)
-    fence = "``" if "`" in shown else "`"
-    return f"{fence}{shown}{fence}"
+    fence = "`" * (1 + max((len(m) for m in _BACKTICKS.findall(shown)), default=0))
+    return f"{fence} {shown} {fence}" if "`" in shown else f"{fence}{shown}{fence}"
 
 
 def yaml_value(value: object) -> str:
@@ -240,8 +238,12 @@ def yaml_value(value: object) -> str:
 
 
 def resolution_snippet(conflict: Conflict) -> str:
-    """The entry a curator pastes into reports/resolutions.yaml, prefilled with the suggestion."""
-    if conflict.suggested is not None:
+    """The entry a curator pastes into reports/resolutions.yaml: prefilled with the curator's own
+    value and note when the conflict was decided (stale), else with the suggestion; always with
+    the current fingerprint."""
+    if conflict.resolution is not None:
+        value = yaml_value(conflict.resolution.value)
+    elif conflict.suggested is not None:
         value = yaml_value(conflict.suggested)
     elif conflict.field == "per_side":
         value = "true  # or false"
@@ -258,13 +260,10 @@ def _conflict_order(c: Conflict) -> tuple:
 # --------------------------------------------------------------------------- conflicts.md
 
 
-def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Sequence[Resolution] | None = None) -> str:
-    """``reports/conflicts.md``: summary, one section per conflict, review items.
-
-    Args:
-        orphaned: Resolutions whose conflict is gone. Defaults to ``report.orphaned``.
-    """
-    orphaned = report.orphaned if orphaned is None else list(orphaned)
+def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
+    """``reports/conflicts.md``: summary, decisions that no longer apply, one section per
+    conflict, review items."""
+    orphaned = report.orphaned
     names = {e.id: e.name for e in dataset.exercises}
     family_sizes = Counter(s.family for s in dataset.sources)
     review = [e for e in dataset.exercises if e.review]
@@ -278,7 +277,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
         + (
             " (near-duplicates: "
             + "; ".join(
-                f"{fam}: " + ", ".join(s.doc_id for s in dataset.sources if s.family == fam)
+                f"{_md(fam)}: " + ", ".join(_md(s.doc_id) for s in dataset.sources if s.family == fam)
                 for fam in sorted(f for f, n in family_sizes.items() if n > 1)
             )
             + ")"
@@ -287,7 +286,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
         ),
         f"- Conflicts: {by_status['open']} open, {by_status['resolved']} resolved, "
         f"{by_status['stale']} stale"
-        f" ({_count(len(orphaned), 'orphaned resolution')})",
+        f" ({_count(len(orphaned), 'decision')} no longer {'applies' if len(orphaned) == 1 else 'apply'})",
         f"- Unnamed sections: {len(dataset.unnamed)}",
         "",
         "| kind | open | resolved | stale |",
@@ -307,23 +306,28 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
         "",
     ]
 
-    for conflict in sorted(report.conflicts, key=_conflict_order):
-        lines += _conflict_section(conflict, names.get(conflict.exercise_id, conflict.exercise_id))
-
     if orphaned:
         lines += [
-            "## Orphaned resolutions",
+            "## Decisions that no longer apply",
             "",
-            f"These entries in `{RESOLUTIONS_FILE}` name a conflict that no longer exists (the "
-            "sources now agree, or the exercise id changed). They are kept; delete them when they "
-            "are no longer needed.",
+            f"These entries in `{RESOLUTIONS_FILE}` name a conflict that no longer exists, so they "
+            "are not applied: each field has the value shown under *now*. Check it; delete the entry "
+            "when it is no longer needed, or keep it (it applies again if the conflict returns).",
             "",
-            "| conflict | value | note | fingerprint |",
-            "| --- | --- | --- | --- |",
+            "| conflict | exercise | field | decided | now | why | note |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for r in sorted(orphaned, key=lambda r: r.conflict):
-            lines.append(f"| {r.conflict} | {format_value(r.value)} | {_cell(r.note)} | {r.fingerprint} |")
+        for o in orphaned:
+            r = o.resolution
+            exercise = f"{_md(names.get(o.exercise_id, o.exercise_id))}" if o.exercise_id else "?"
+            lines.append(
+                f"| {r.conflict} | {exercise} | {o.field or '?'} | {format_value(r.value)} "
+                f"| {format_value(o.current)} | {o.reason} | {_md(r.note)} |"
+            )
         lines.append("")
+
+    for conflict in sorted(report.conflicts, key=_conflict_order):
+        lines += _conflict_section(conflict, names.get(conflict.exercise_id, conflict.exercise_id))
 
     lines += ["## Exercises flagged for review", ""]
     if review:
@@ -334,7 +338,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
         lines += ["| id | names as written | sources |", "| --- | --- | --- |"]
         for e in review:
             docs = sorted({c.doc_id for c in e.claims})
-            lines.append(f"| {e.id} | {_cell(', '.join(e.aliases))} | {_cell(', '.join(docs))} |")
+            lines.append(f"| {e.id} | {_md(', '.join(e.aliases))} | {_md(', '.join(docs))} |")
     else:
         lines.append("None.")
     lines.append("")
@@ -347,8 +351,8 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
         ]
         for u in dataset.unnamed:
             lines.append(
-                f"| {u.doc_id} | {_cell(u.heading)} | {u.start}-{u.end} | {u.inferred or '-'} "
-                f"| {_cell(u.description)} |"
+                f"| {_md(u.doc_id)} | {_md(u.heading)} | {u.start}-{u.end} | {u.inferred or '-'} "
+                f"| {_md(u.description)} |"
             )
     else:
         lines.append("None.")
@@ -358,7 +362,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport, orphaned: Seque
 
 def _conflict_section(conflict: Conflict, name: str) -> list[str]:
     lines = [
-        f"## {name} ({conflict.exercise_id}) · {conflict.field} · `{conflict.id}`",
+        f"## {_md(name)} ({conflict.exercise_id}) · {conflict.field} · `{conflict.id}`",
         "",
         f"**{conflict.kind}**, severity **{conflict.severity}**, status **{conflict.status}**",
         "",
@@ -366,18 +370,18 @@ def _conflict_section(conflict: Conflict, name: str) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for v in conflict.values:
-        quotes = [f"“{_cell(e.quote)}”" + (" (document-wide)" if e.scope == "document" else "") for e in v.evidence]
-        lines.append(f"| {v.doc_id} | {v.family} | {format_value(v.value)} | {'<br>'.join(quotes) or '-'} |")
+        quotes = [f"“{_md(e.quote)}”" + (" (document-wide)" if e.scope == "document" else "") for e in v.evidence]
+        lines.append(f"| {_md(v.doc_id)} | {_md(v.family)} | {format_value(v.value)} | {'<br>'.join(quotes) or '-'} |")
     rule = conflict.consensus_rule.removeprefix(CONSENSUS_RULE).strip()  # the general rule is in the summary
     lines += ["", f"Suggested: **{format_value(conflict.suggested)}**. {rule}", ""]
     if conflict.resolution is not None:
         r = conflict.resolution
-        decided = f"Decision: **{format_value(r.value)}**" + (f" ({_cell(r.note)})" if r.note else "")
+        decided = f"Decision: **{format_value(r.value)}**" + (f" ({_md(r.note)})" if r.note else "")
         if conflict.status == "stale":
             lines += [
                 f"{decided}, made on evidence `{r.fingerprint}`; the evidence is now "
-                f"`{conflict.fingerprint}`. "
-                "Check the values above, then update the entry (its fingerprint at least):",
+                f"`{conflict.fingerprint}`, so it is not applied. Check the values above; to keep "
+                "the decision, replace its entry with this one (your value and note, the new fingerprint):",
                 "",
             ]
         else:
@@ -432,6 +436,6 @@ def _by_rule(items: Sequence[Correction]) -> dict[str, list[Correction]]:
 
 
 def _correction_line(c: Correction) -> str:
-    reason = f" — {' '.join(c.reason.split())}" if c.reason else ""
-    where = f"{c.doc_id} [{c.start}:{c.end}]"
+    reason = f" — {_md(c.reason)}" if c.reason else ""
+    where = f"{_md(c.doc_id)} [{c.start}:{c.end}]"
     return f"- {_code(c.before)} → {_code(c.after)} in {where}, score {c.score:.2f}{reason}"

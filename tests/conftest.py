@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pipeline.ingest import build_document
 from pipeline.models import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Property-based tests: `make test` runs a fixed, modest set of examples (derandomized, so a run
+# is reproducible and fast); HYPOTHESIS_PROFILE=explore searches further with fresh random input.
+settings.register_profile(
+    "default",
+    max_examples=40,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile("explore", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
@@ -38,9 +53,9 @@ def seed_runs(tmp_path_factory):
     from pipeline import cache, workflow
 
     store = cache.StageCache(tmp_path_factory.mktemp("cache"))
-    runs, errors = workflow.process_documents(ROOT / "raw", root=ROOT, store=store)
-    assert not errors
-    return runs
+    batch = workflow.process_documents(ROOT / "raw", root=ROOT, store=store)
+    assert not batch.errors
+    return batch.runs
 
 
 # --------------------------------------------------------------------------- normalize
@@ -136,3 +151,158 @@ def text_document():
         )
 
     return make
+
+
+# --------------------------------------------------------------------------- hostile text
+# Strategies for the property-based tests: random, truncated and hostile input for every stage.
+# Written for these tests; no sentence comes from a real document.
+
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = (
+    "bridge clamshell plank bird dog cat cow knee to chest hold for seconds second reps repetitions "
+    "sets set times each side per leg both sides twice a day daily lie on your back lift hips slowly "
+    "and then repeat rest 30 10 5 3 1 0 -5 ten twenty thirty-five one-hundred 10-15 5–10 2x10 3 x 12 "
+    "1,000 99999999999999999999 1e9 ½ ¾ 10s 30sec 5min minutes minute hour to or - – — : ; . , ! ? "
+    "( ) [ ] # ## - * 1. 2) | --- hold: sets: reps: Exercise 1: stretch pose you're going to let's "
+    "okay so now next um uh like"
+).split()
+MARKUP = [
+    "<p>",
+    "</p>",
+    "<li>",
+    "</li>",
+    "<ul>",
+    "</ol>",
+    "<h2>",
+    "</h3>",
+    "<br>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "&#99999999;",
+    "&#x110000;",
+    "&nbsp;",
+    "&bogus;",
+    "<img src=x>",
+    "<",
+    ">",
+    "&",
+    "```",
+    "`",
+    "|",
+    "\\",
+    "<i>",
+    "</b>",
+    "WEBVTT",
+    "NOTE",
+    "-->",
+]
+CONTROLS = [
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\u200b",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\ufffd",
+    "\r",
+    "\r\n",
+    "\n",
+    "\n\n",
+    "\t",
+    "\u0301",
+    "\U0001f600",
+    "ﬁ",
+    "İ",
+    "ß",
+]
+HUGE_NUMBERS = ["9" * 30, "1" + "0" * 400, "9" * 5000, "-1", "0", "00", "4294967296", "1e308"]
+
+hostile_token = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from(MARKUP),
+    st.sampled_from(CONTROLS),
+    st.sampled_from(HUGE_NUMBERS),
+    st.text(min_size=1, max_size=8),
+)
+hostile_text = st.one_of(
+    st.text(max_size=300),
+    st.lists(hostile_token, max_size=80).map(" ".join),
+    st.lists(hostile_token, max_size=80).map("".join),
+)
+"""Random unicode, exercise words, huge numbers, markup fragments and control characters."""
+
+SAMPLE_ARTICLE = (
+    "# Morning routine\n\n1. Bridge\n\nLie on your back with knees bent. Lift your hips and hold for "
+    "5 seconds. Repeat 10 times, 2 sets.\n\n2. Clamshell\n\nLie on your side. Open the top knee, "
+    "15 reps on each side.\n\n| Exercise | Sets | Hold |\n|---|---|---|\n| Plank | 3 | 20-30 s |\n"
+)
+SAMPLE_SRT = (
+    "1\n00:00:01,000 --> 00:00:03,500\nso now we're going to do a bridge\n\n"
+    "2\n00:00:03,500 --> 00:00:06,000\nhold it for <i>five</i> seconds\n\n"
+    "3\n00:00:06,000 --> 00:00:09,000\nand do ten of those each side\n"
+)
+SAMPLE_HTML = (
+    "<html><head><title>Hips</title></head><body><h2>Bird dog</h2><p>Hold for&nbsp;5 seconds."
+    "</p><ol><li>Reach out</li><li>10 reps each side</li></ol></body></html>"
+)
+
+
+@st.composite
+def truncated(draw, text: str) -> str:
+    """``text`` cut at a random point, with a random piece of hostile text spliced in."""
+    cut = draw(st.integers(0, len(text)))
+    at = draw(st.integers(0, cut))
+    return text[:at] + draw(hostile_text) + text[at:cut]
+
+
+@st.composite
+def broken_captions(draw, fmt: str = "srt") -> str:
+    """A caption file with random cues, some with malformed timings or missing parts."""
+    blocks = ["WEBVTT"] if fmt == "vtt" else []
+    for i in range(draw(st.integers(0, 6))):
+        a, b = draw(st.integers(0, 5999)), draw(st.integers(0, 5999))
+        sep = "," if fmt == "srt" else "."
+        good = f"00:{a // 100:02d}:{a % 60:02d}{sep}{a % 1000:03d} --> 00:{b // 100:02d}:{b % 60:02d}{sep}000"
+        timing = draw(
+            st.sampled_from(
+                [
+                    good,
+                    good,
+                    good.replace("-->", "->"),
+                    good.replace("-->", "—>"),
+                    good[:12],
+                    "",
+                    "--> ",
+                    good.replace(":", ";", 1),
+                    f"{good} align:start position:10%",
+                    good + " -->",
+                ]
+            )
+        )
+        lines = [str(i + 1)] if fmt == "srt" and draw(st.booleans()) else []
+        lines += [timing] if timing else []
+        lines += draw(st.lists(hostile_text.filter(lambda t: "\n\n" not in t), max_size=3))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+any_document_text = st.one_of(
+    hostile_text,
+    truncated(SAMPLE_ARTICLE),
+    truncated(SAMPLE_HTML),
+    truncated(SAMPLE_SRT),
+    broken_captions("srt"),
+    broken_captions("vtt"),
+)
+"""Text for a raw file of any format: hostile, truncated samples, caption files with broken timings."""
+DOCUMENT_NAMES = st.sampled_from(["a.txt", "a.md", "a.html", "a.srt", "a.vtt"])

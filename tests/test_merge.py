@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.errors import ResolutionError
 from pipeline.merge import (
@@ -16,10 +19,13 @@ from pipeline.merge import (
     RULE_NONE,
     RULE_OVERLAP,
     RULE_SPAN,
+    Decisions,
+    check_resolutions,
     conflict_id,
     families,
     load_resolutions,
     merge,
+    read_resolutions,
 )
 from pipeline.models import (
     AlternativeValue,
@@ -32,6 +38,7 @@ from pipeline.models import (
     ExerciseClaims,
     Frequency,
     LexiconEntry,
+    OrphanedResolution,
     Range,
     Resolution,
     RetiredId,
@@ -683,12 +690,71 @@ def test_merge_resolution_loop(tmp_path, decided):
     assert dataset.exercises[0].hold_seconds == conflict.suggested != decided
 
 
-@pytest.mark.parametrize("conflict_key", ["c-0000000000"])
-def test_merge_keeps_orphaned_resolutions(conflict_key):
-    orphan = Resolution(conflict=conflict_key, value=rng(5), note="old", fingerprint="0" * 16)
-    _, report = run(conflicting(), resolutions=[orphan])
-    assert report.orphaned == [orphan]
-    assert report.conflicts[0].status == "open"
+BRIDGE_HOLD = conflict_id("bridge", "hold_seconds")
+
+
+@pytest.mark.parametrize(
+    "claims, decided_id, exercise_id, field, current, reason",
+    [
+        (  # a source was deleted
+            {"a.txt": [claim("a.txt", "bridge", hold=rng(30))]},
+            BRIDGE_HOLD,
+            "bridge",
+            "hold_seconds",
+            rng(30),
+            "only one source gives this field now",
+        ),
+        (  # the sources now agree
+            {"a.txt": [claim("a.txt", "bridge", hold=rng(8))], "b.txt": [claim("b.txt", "bridge", hold=rng(8))]},
+            BRIDGE_HOLD,
+            "bridge",
+            "hold_seconds",
+            rng(8),
+            "the sources now agree",
+        ),
+        (
+            {"a.txt": [claim("a.txt", "bridge", reps=rng(5))]},
+            BRIDGE_HOLD,
+            "bridge",
+            "hold_seconds",
+            None,
+            "no source gives this field any more",
+        ),
+        (  # every source of the exercise is gone; the lexicon still knows the id
+            {"a.txt": [claim("a.txt", "clamshell", hold=rng(5))]},
+            BRIDGE_HOLD,
+            "bridge",
+            "hold_seconds",
+            None,
+            "the exercise is no longer in the dataset",
+        ),
+        (conflicting(), "c-0000000000", None, None, None, "the id matches no exercise field"),
+    ],
+)
+def test_merge_orphaned_decisions_say_why_and_the_value_now(claims, decided_id, exercise_id, field, current, reason):
+    decision = Resolution(conflict=decided_id, value=rng(20, 30), note="physio", fingerprint="0" * 16)
+    dataset, report = run(claims, resolutions=[decision])
+    assert report.orphaned == [
+        OrphanedResolution(resolution=decision, exercise_id=exercise_id, field=field, current=current, reason=reason)
+    ]
+    assert all(e.hold_seconds != rng(20, 30) for e in dataset.exercises)  # not applied
+
+
+def test_merge_orphans_keep_exercises_of_the_previous_dataset():
+    """An exercise only the previous dataset knew (a review slug) still names its orphaned decision."""
+    previous, first = run(
+        {"a.txt": [claim("a.txt", "wall angel", hold=rng(5))], "b.txt": [claim("b.txt", "wall angel", hold=rng(9))]}
+    )
+    [conflict] = first.conflicts
+    decision = Resolution(conflict=conflict.id, value=rng(5), fingerprint=conflict.fingerprint)
+    _, report = run({"a.txt": [claim("a.txt", "wall angel", hold=rng(5))]}, previous=previous, resolutions=[decision])
+    [o] = report.orphaned
+    assert (o.exercise_id, o.field, o.current, o.reason) == (
+        "wall-angel",
+        "hold_seconds",
+        rng(5),
+        "only one source gives this field now",
+    )
 
 
 @pytest.mark.parametrize("value", [True, Frequency(times=rng(1), period="day")])
@@ -703,6 +769,19 @@ def test_merge_rejects_resolution_of_wrong_type(value):
 
 
 GOOD = "- conflict: c-0123456789\n  value: {min: 20, max: 30}\n  note: ok\n  fingerprint: 0123456789abcdef\n"
+
+
+def alias_bomb(depth: int) -> str:
+    """An entry whose value nests ``depth`` levels of nine aliases each: 9**depth items if expanded.
+
+    >>> len(alias_bomb(9))
+    381
+    """
+    parts = ["&a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    names = "abcdefghijklmnop"
+    for prev, name in zip(names, names[1:depth], strict=False):
+        parts.append(f"&{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "- conflict: c-0123456789\n  value: [" + ", ".join(parts) + "]\n  fingerprint: 0123456789abcdef\n"
 
 
 @pytest.mark.parametrize(
@@ -751,6 +830,10 @@ GOOD = "- conflict: c-0123456789\n  value: {min: 20, max: 30}\n  note: ok\n  fin
                 )
             ],
         ),
+        (  # a fingerprint of digits only is still text
+            GOOD.replace("0123456789abcdef", "0123456789012345"),
+            [Resolution(conflict="c-0123456789", value=rng(20, 30), note="ok", fingerprint="0123456789012345")],
+        ),
         (
             GOOD.replace("{min: 20, max: 30}", "{times: {min: 2, max: 2}, period: day}"),
             [
@@ -793,16 +876,76 @@ def test_merge_loads_resolutions(tmp_path, text, expected):
         (GOOD.replace("  fingerprint: 0123456789abcdef\n", ""), 1, "no 'fingerprint'"),
         (GOOD.replace("  note: ok\n", "  note: [1, 2]\n"), 3, "note must be text"),
         ("# header\n" + GOOD + GOOD, 6, "already decided on line 2"),
+        (alias_bomb(9), 2, "YAML anchors and aliases (&name, *name) are not allowed"),
+        (alias_bomb(4), 2, "YAML anchors and aliases (&name, *name) are not allowed"),
+        (GOOD.replace("{min: 20, max: 30}", "&v {min: 20, max: 30}"), 2, "anchors and aliases"),
+        (GOOD + GOOD.replace("c-0123456789", "c-0123456780").replace("{min: 20, max: 30}", "*v"), 6, "anchors"),
+        (
+            GOOD.replace("{min: 20, max: 30}", '!!python/object/apply:os.system ["echo owned"]'),
+            2,
+            "YAML tags (tag:yaml.org,2002:python/object/apply:os.system) are not allowed",
+        ),
+        (GOOD.replace("{min: 20, max: 30}", "!!int 30"), 2, "YAML tags (tag:yaml.org,2002:int) are not allowed"),
+        (GOOD.replace("- conflict", "- !custom\n  conflict"), 1, "YAML tags (!custom) are not allowed"),
     ],
 )
-def test_merge_rejects_malformed_resolutions(tmp_path, text, line, message):
+def test_merge_rejects_malformed_resolutions(tmp_path, monkeypatch, text, line, message):
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "resolutions.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ResolutionError) as err:
         load_resolutions(path)
-    assert f"{path}:{line}:" in str(err.value)
+    assert str(err.value).startswith(f"resolutions.yaml:{line}: ")
     assert message in str(err.value)
+    assert len(str(err.value)) < 300  # nothing expanded into the message
     assert err.value.fix  # says how to fix it
+
+
+@pytest.mark.parametrize(
+    "data, line, message",
+    [
+        ("- conflict: c-0123456789\n  note: caf\xe9\n".encode("cp1252"), 2, "not valid UTF-8 (byte 36)"),
+        (b"\xef\xbb\xbf" + GOOD.encode(), None, None),  # a BOM is fine
+    ],
+)
+def test_merge_resolutions_must_be_utf8(tmp_path, monkeypatch, data, line, message):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "resolutions.yaml"
+    path.write_bytes(data)
+    if message is None:
+        assert [r.conflict for r in load_resolutions(path)] == ["c-0123456789"]
+        return
+    with pytest.raises(
+        ResolutionError, match=rf"^resolutions.yaml:{line}: {re.escape(message)}\. Save the file as UTF-8"
+    ):
+        load_resolutions(path)
+
+
+def test_merge_read_resolutions_knows_each_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "resolutions.yaml"
+    path.write_text("# decisions\n" + GOOD + GOOD.replace("c-0123456789", "c-0123456780"), encoding="utf-8")
+    decisions = read_resolutions(path)
+    assert [r.conflict for r in decisions.entries] == ["c-0123456789", "c-0123456780"]
+    assert decisions.where == {"c-0123456789": "resolutions.yaml:2", "c-0123456780": "resolutions.yaml:6"}
+
+
+@pytest.mark.parametrize(
+    "value, ok", [(rng(20, 30), True), (None, True), (True, False), (Frequency(times=rng(1), period="day"), False)]
+)
+def test_merge_check_resolutions_names_the_line(value, ok):
+    decisions = Decisions(
+        (Resolution(conflict=BRIDGE_HOLD, value=value, fingerprint="0" * 16),),
+        {BRIDGE_HOLD: "reports/resolutions.yaml:7"},
+    )
+    if ok:
+        check_resolutions(decisions, ["bridge", "plank"])
+        return
+    with pytest.raises(
+        ResolutionError, match=r"^reports/resolutions.yaml:7: value .* does not fit field hold_seconds of bridge"
+    ):
+        check_resolutions(decisions, ["bridge"])
+    check_resolutions(decisions, ["plank"])  # an id of no exercise given: left to the merge
 
 
 # --------------------------------------------------------------------------- retired ids
@@ -957,3 +1100,65 @@ def test_merge_maps_names_with_shipped_lexicon():
     for name, expected in rows:
         if expected in ids:
             assert index.match(name).exercise_id == expected, name
+
+
+YAML_TOKENS = [
+    "- ",
+    "conflict: ",
+    "value: ",
+    "note: ",
+    "fingerprint: ",
+    "c-0123456789",
+    "0123456789abcdef",
+    "{min: 1, max: 2}",
+    "{min: ",
+    "max: ",
+    "}",
+    "[",
+    "]",
+    "&a ",
+    "*a",
+    "!!python/object:os.system ",
+    "!tag ",
+    "? ",
+    ": ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "#",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "\n",
+    "\n  ",
+    "\t",
+    "true",
+    "null",
+    "~",
+    "-5",
+    "1e999",
+    "9" * 40,
+    "{times: {min: 1, max: 1}, period: day}",
+    "\x00",
+    "\ufeff",
+    "\x85",
+    "é",
+]
+
+
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.lists(st.sampled_from(YAML_TOKENS) | st.text(max_size=5), max_size=40).map("".join),
+    )
+)
+def test_merge_resolutions_on_hostile_text_fail_only_as_resolution_errors(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("yaml") / "resolutions.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        decisions = read_resolutions(path)
+    except ResolutionError as err:
+        assert "\n" not in str(err) and len(str(err)) < 400 and err.fix
+        return
+    assert set(decisions.where) == {r.conflict for r in decisions.entries}

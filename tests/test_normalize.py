@@ -8,6 +8,9 @@ import pkgutil
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_ARTICLE, hostile_text, truncated
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import alignment, normalize
 from pipeline.models import Edit
@@ -90,3 +93,18 @@ def test_normalize_doctests():
         for m in pkgutil.iter_modules(normalize.__path__)
     ]
     assert sum(r.failed for r in results) == 0 and sum(r.attempted for r in results) > 10
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@given(text=st.one_of(hostile_text, truncated(SAMPLE_ARTICLE)).filter(str.strip))
+def test_normalize_hostile_text_edits_stay_consistent(text, vocab, rules, text_document, edited):
+    doc = text_document(text)
+    ndoc = normalize.normalize_document(doc, vocab=vocab, rules=rules)
+    assert ndoc.text == edited(text, ndoc.edits)
+    for e in [*ndoc.edits, *ndoc.suggestions]:
+        assert text[e.start : e.end] == e.before
+    applied, suggested = normalize.to_corrections(doc, ndoc)
+    for c in [*applied, *suggested]:
+        assert doc.raw_text[c.start : c.end] == c.before

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import report as report_mod
 from pipeline.errors import ResolutionError
@@ -142,14 +144,6 @@ def merged(quote_a="hold for 30 seconds", resolutions=(), extra=()):
 # --------------------------------------------------------------------------- writers
 
 
-@pytest.mark.parametrize("text", ["plain\n", "ünïcode ✓ and\r\nCRLF kept\n", ""])
-def test_report_write_text_round_trips(tmp_path, text):
-    path = tmp_path / "deep" / "folder" / "out.md"
-    write_text(path, text)
-    assert path.read_bytes() == text.encode("utf-8")
-    assert os.listdir(path.parent) == ["out.md"]
-
-
 @pytest.mark.parametrize("model", [Dataset(sources=[], exercises=[])])
 def test_report_write_json_keeps_every_field(tmp_path, model):
     dataset, _ = merged()
@@ -171,31 +165,6 @@ def test_report_write_json_keeps_every_field(tmp_path, model):
     }
 
 
-@pytest.mark.parametrize("fail_at", ["fsync", "replace"])
-def test_report_interrupted_write_leaves_old_file(tmp_path, monkeypatch, fail_at):
-    path = tmp_path / "conflicts.json"
-    path.write_text("old contents\n", encoding="utf-8")
-
-    def boom(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(report_mod.os, fail_at, boom)
-    with pytest.raises(OSError, match="disk full"):
-        write_text(path, "new contents that never land\n" * 1000)
-    assert path.read_text(encoding="utf-8") == "old contents\n"
-    assert os.listdir(tmp_path) == ["conflicts.json"]  # no temporary file left behind
-
-
-@pytest.mark.parametrize("mode", [0o640])
-def test_report_write_keeps_file_mode(tmp_path, mode):
-    path = tmp_path / "a.json"
-    write_text(path, "x")
-    assert path.stat().st_mode & 0o777 == 0o644
-    path.chmod(mode)
-    write_text(path, "y")
-    assert path.stat().st_mode & 0o777 == mode
-
-
 # --------------------------------------------------------------------------- conflicts.md
 
 
@@ -203,7 +172,7 @@ def test_report_write_keeps_file_mode(tmp_path, mode):
 def test_report_markdown_has_pasteable_resolution(tmp_path, field):
     dataset, conflicts = merged()
     [conflict] = conflicts.conflicts
-    md = conflicts_markdown(dataset, conflicts, [])
+    md = conflicts_markdown(dataset, conflicts)
     snippet = resolution_snippet(conflict)
     assert f"```yaml\n{snippet}```" in md
     assert f"- conflict: {conflict.id}\n" in md
@@ -228,7 +197,7 @@ def test_report_markdown_has_pasteable_resolution(tmp_path, field):
         "# Conflicts",
         "- Exercises: 2 (1 flagged for review)",
         "- Sources: 3 in 3 families",
-        "- Conflicts: 1 open, 0 resolved, 0 stale (0 orphaned resolutions)",
+        "- Conflicts: 1 open, 0 resolved, 0 stale (0 decisions no longer apply)",
         "| conflict | 1 | 0 | 0 |",
         "## Glute bridge (bridge) · hold_seconds · `c-",
         "**conflict**, severity **high**, status **open**",
@@ -249,22 +218,46 @@ def test_report_markdown_sections(needle):
 
 
 @pytest.mark.parametrize("orphan_id", ["c-00000000aa"])
-def test_report_markdown_shows_stale_and_orphaned(orphan_id):
+def test_report_markdown_shows_stale_and_orphaned(tmp_path, orphan_id):
     _, first = merged()
     c = first.conflicts[0]
     decided = Resolution(conflict=c.id, value=Range(min=30, max=30), note="trust a.txt", fingerprint=c.fingerprint)
     orphan = Resolution(conflict=orphan_id, value=True, note="old | note", fingerprint="f" * 16)
     dataset, conflicts = merged(quote_a="hold it for 30 seconds", resolutions=[decided, orphan])
-    assert conflicts.conflicts[0].status == "stale"
+    stale = conflicts.conflicts[0]
+    assert stale.status == "stale"
     md = conflicts_markdown(dataset, conflicts)
-    assert "0 open, 0 resolved, 1 stale (1 orphaned resolution)" in md
+    assert "0 open, 0 resolved, 1 stale (1 decision no longer applies)" in md
     assert "Decision: **30** (trust a.txt), made on evidence" in md
-    assert f'- conflict: {c.id}\n  value: {{min: 8, max: 30}}\n  note: "trust a.txt"\n' in md
-    assert f"  fingerprint: {conflicts.conflicts[0].fingerprint}\n" in md
-    assert "## Orphaned resolutions" in md
-    assert f"| {orphan_id} | yes | old \\| note | {'f' * 16} |" in md
-    # the orphaned argument overrides the report's own list
-    assert "## Orphaned resolutions" not in conflicts_markdown(dataset, conflicts, [])
+    # the snippet offered for a stale decision carries the curator's value and note, new fingerprint
+    snippet = resolution_snippet(stale)
+    assert snippet == (
+        f'- conflict: {c.id}\n  value: {{min: 30, max: 30}}\n  note: "trust a.txt"\n'
+        f"  fingerprint: {stale.fingerprint}\n"
+    )
+    assert f"```yaml\n{snippet}```" in md
+    path = tmp_path / "resolutions.yaml"  # pasting it keeps the decision, now applied
+    path.write_text(snippet, encoding="utf-8")
+    dataset2, conflicts2 = merged(quote_a="hold it for 30 seconds", resolutions=load_resolutions(path))
+    assert conflicts2.conflicts[0].status == "resolved"
+    assert dataset2.exercises[0].hold_seconds == Range(min=30, max=30)
+    # decisions that no longer apply come first, before any conflict
+    assert "## Decisions that no longer apply" in md
+    assert md.index("## Decisions that no longer apply") < md.index("## Glute bridge")
+    assert f"| {orphan_id} | ? | ? | yes | - | the id matches no exercise field | old \\| note |" in md
+
+
+def test_report_orphaned_decision_shows_the_value_now():
+    _, first = merged()
+    c = first.conflicts[0]
+    decided = Resolution(conflict=c.id, value=Range(min=20, max=20), note="physio", fingerprint=c.fingerprint)
+    claims = {"a.txt": [claim("a.txt", "Bridge", "hold for 30 seconds", hold=Range(min=30, max=30))]}
+    results = [
+        DocumentResult(doc_id="a.txt", claims=[ExerciseClaims(exercise_id=None, claim=claims["a.txt"][0])], unnamed=[])
+    ]
+    dataset, conflicts = merge([make_doc("a.txt")], results, lexicon=LEXICON, resolutions=[decided])
+    md = conflicts_markdown(dataset, conflicts)
+    assert f"| {c.id} | Glute bridge | hold_seconds | 20 | 30 | only one source gives this field now | physio |" in md
 
 
 @pytest.mark.parametrize(
@@ -398,8 +391,9 @@ def test_report_schemas_written_from_models(tmp_path, name, model):
     written = schemas(tmp_path / "schemas")
     assert [p.name for p in written] == sorted(report_mod.SCHEMAS)
     text = (tmp_path / "schemas" / name).read_text(encoding="utf-8")
-    assert json.loads(text) == model.model_json_schema()
-    assert text == json.dumps(model.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    expected = {"$schema": report_mod.JSON_SCHEMA_DIALECT, **model.model_json_schema()}
+    assert json.loads(text) == expected
+    assert text == json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @pytest.mark.parametrize("name", ["resolutions.schema.json"])
@@ -437,7 +431,7 @@ def test_report_markdown_ids_are_well_formed(root):
 @pytest.mark.parametrize("orphan", [Resolution(conflict="c-00000000bb", value=None, fingerprint="a" * 16)])
 def test_report_write_all_writes_every_output(tmp_path, orphan):
     dataset, conflicts = merged(resolutions=[orphan])
-    written = write_all(tmp_path, dataset, conflicts, CORRECTIONS, resolutions=[orphan])
+    written = write_all(tmp_path, dataset, conflicts, CORRECTIONS)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
     assert names == sorted([*report_mod.OUTPUTS.values(), *(f"schemas/{n}" for n in report_mod.SCHEMAS)])
     assert Dataset.model_validate_json((tmp_path / "extracted/exercises.json").read_text()) == dataset
@@ -460,6 +454,108 @@ def test_report_write_all_renders_before_writing(tmp_path, monkeypatch, broken):
 
 
 @pytest.mark.parametrize("name", ["conflicts.schema.json"])
-def test_report_write_schemas_is_schemas(tmp_path, name):
-    assert [p.name for p in write_schemas(tmp_path)] == [p.name for p in schemas(tmp_path)]
-    assert (tmp_path / name).exists()
+def test_report_write_schemas_writes_the_schemas_folder(tmp_path, name):
+    assert [p.name for p in write_schemas(tmp_path)] == [p.name for p in schemas(tmp_path / "expected")]
+    assert (tmp_path / "schemas" / name).read_bytes() == (tmp_path / "expected" / name).read_bytes()
+
+
+# --------------------------------------------------------------------------- safe Markdown
+
+HOSTILE = [
+    '<img src=x onerror="alert(1)">',
+    "<script>alert(1)</script>",
+    "a | b",
+    "line one\nline two\r\nthree",
+    "`code` and ``more``",
+    "*bold* _it_ ~~gone~~",
+    "[click](javascript:alert(1)) ![img](x.png)",
+    "&lt;b&gt; &amp; &#60;",
+    "back\\slash\\|",
+    "\u2028sep\u2029ara\x85tors",
+]
+
+
+def rendered_cells(md: str) -> list[list[str]]:
+    """Every table row of ``md`` as a viewer shows it: the plain text of each cell.
+
+    A cell whose content became markup (a link, emphasis, code, HTML) keeps only its text, so
+    comparing with the expected text shows any markup that got through.
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(md)
+    rows, row, inside = [], [], False
+    for t in tokens:
+        if t.type == "tr_open":
+            row = []
+        elif t.type in ("td_open", "th_open"):
+            inside = True
+        elif t.type == "inline" and inside:
+            kinds = {c.type for c in t.children} - {"text", "html_inline"}
+            html_ok = all(c.content == "<br>" for c in t.children if c.type == "html_inline")
+            row.append("".join(c.content for c in t.children) if not kinds and html_ok else f"MARKUP {kinds}")
+            inside = False
+        elif t.type == "tr_close":
+            rows.append(row)
+    return rows
+
+
+def hostile_report(text: str, name: str):
+    """The reports of two sources named ``name``-a / ``name``-b: a quotes ``text`` for the
+    bridge, b names an exercise ``text`` (for review), a has a section headed ``text``."""
+    docs = [f"{name}-a.txt", f"{name}-b.txt"]
+    claims = {
+        docs[0]: [claim(docs[0], "bridge", text, hold=Range(min=30, max=30))],
+        docs[1]: [claim(docs[1], "bridge", "hold 8 s", hold=Range(min=8, max=8)), claim(docs[1], text, "5 s")],
+    }
+    unnamed = [Unnamed(doc_id=docs[0], heading=text, start=0, end=1, description=text, inferred=None)]
+    results = [
+        DocumentResult(
+            doc_id=d,
+            claims=[ExerciseClaims(exercise_id=None, claim=c) for c in cs],
+            unnamed=unnamed if d == docs[0] else [],
+        )
+        for d, cs in claims.items()
+    ]
+    return merge([make_doc(d) for d in docs], results, lexicon=LEXICON)
+
+
+def inert(text: str) -> str:
+    """What a viewer must show for source text: the text itself, on one line."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("name", ["plain", "pipe|name", "new\nline", "<b>bold</b>", "`tick`"])
+def test_report_markdown_shows_source_text_and_names_as_text(text, name):
+    dataset, conflicts = hostile_report(text, name)
+    rows = rendered_cells(conflicts_markdown(dataset, conflicts))
+    a, b = f"{inert(name)}-a.txt", f"{inert(name)}-b.txt"
+    assert [a, a, "30", f"“{inert(text)}”"] in rows  # the conflict's values table
+    assert [a, inert(text), "0-1", "-", inert(text)] in rows  # unnamed sections
+    assert all(len(r) == len(rows[0]) or "MARKUP" not in " ".join(r) for r in rows)
+    assert not [c for r in rows for c in r if c.startswith("MARKUP")]
+    assert b in " ".join(" ".join(r) for r in rows)
+
+
+@given(
+    text=st.text(max_size=60),
+    name=st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="/\x00"), max_size=12),
+)
+def test_report_markdown_never_renders_source_text_as_markup(text, name):
+    dataset, conflicts = hostile_report(text, name or "n")
+    rows = rendered_cells(conflicts_markdown(dataset, conflicts))
+    assert not [c for r in rows for c in r if c.startswith("MARKUP")]
+    widths = {len(r) for r in rows}
+    assert widths <= {4, 5, 3}  # values, unnamed, review tables: no row split or merged by a '|'
+
+
+@pytest.mark.parametrize("before", ["a`b", "a``b", "````", "<img src=x>", "x | y"])
+def test_report_corrections_markdown_quotes_edits_as_code(before):
+    c = Correction(doc_id="<i>doc</i>.txt", start=0, end=len(before), before=before, after="z", rule="r", score=1.0)
+    md = corrections_markdown(CorrectionReport(corrections=[c], suggestions=[]))
+    from markdown_it import MarkdownIt
+
+    tokens = [t for tok in MarkdownIt("commonmark").parse(md) if tok.type == "inline" for t in tok.children]
+    assert json.dumps(before, ensure_ascii=False) in [t.content for t in tokens if t.type == "code_inline"]
+    assert not [t for t in tokens if t.type.startswith(("html", "link", "em", "strong"))]

@@ -271,7 +271,7 @@ def test_resources_ambiguous_alias_is_rejected(monkeypatch):
 
 def test_resources_committed_schemas_are_fresh(tmp_path):
     """schemas/ must equal what the models generate now (regenerate: make schemas)."""
-    report.write_schemas(tmp_path)
+    report.schemas(tmp_path)
     fresh = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     committed = {p.name: p.read_bytes() for p in (ROOT / "schemas").iterdir()}
     assert fresh == committed
