@@ -294,17 +294,22 @@ def pattern_labels() -> dict[str, str]:
 
 
 @cache
-def matcher(vocab: Vocab) -> Matcher:
-    """A validating Matcher over every dosage pattern, built once per vocab; key = pattern id."""
+def matcher(vocab: Vocab):
+    """A validating matcher over every dosage pattern, built once per vocab; key = pattern id.
+
+    An ``AnchoredMatcher``: each pattern runs only around its rarest obligatory token.
+    """
+    from .nlp import AnchoredMatcher
+
     pattern_labels()  # checks ids and labels first
-    built = Matcher(vocab, validate=True)
-    for entry in resources.patterns(PATTERNS):
+    entries = resources.patterns(PATTERNS)
+    for entry in entries:
         try:
-            built.add(entry.id, [entry.pattern])  # type: ignore[list-item]
+            Matcher(vocab, validate=True).add(entry.id, [entry.pattern])  # type: ignore[list-item]
         except MatchPatternError as err:
             detail = " ".join(str(err).split())
             raise data_error(RESOURCE, None, f"pattern {entry.id!r} is invalid: {detail}") from None
-    return built
+    return AnchoredMatcher(vocab, entries, lambda _i, entry: entry.id)
 
 
 # --------------------------------------------------------------------------- values

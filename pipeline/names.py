@@ -229,6 +229,9 @@ class NameIndex:
             for surface in (entry.name, *entry.aliases):
                 composed[reduce(surface)].add(entry.id)
         self.composed = {key: next(iter(ids)) for key, ids in composed.items() if key and len(ids) == 1}
+        self._cores = [utils.default_process(a.core) for a in self.aliases]  # processed once for the fuzzy step
+        self._heads = [a.core.split()[-1] for a in self.aliases]
+        self._memo: dict[str, NameMatch] = {}
 
     def compatible(self, written: Modifiers, alias: _Alias) -> bool:
         """True when the written name's modifiers are the alias's, plus ones its entry implies."""
@@ -258,6 +261,12 @@ class NameIndex:
 
     def match(self, name: str) -> NameMatch:
         """Map a written name: exact alias, composition, compatible fuzzy match, else unmatched."""
+        found = self._memo.get(name)
+        if found is None:
+            found = self._memo[name] = self._match(name)
+        return found
+
+    def _match(self, name: str) -> NameMatch:
         key = name_key(name)
         if key in self.exact:
             return NameMatch(self.exact[key], "alias", 100.0)
@@ -268,18 +277,20 @@ class NameIndex:
         if not core or not self.aliases:
             return NameMatch(None, "unmatched", 0.0)
         written = modifiers(name)
+        # Only aliases at or above the cutoff can map the name: rapidfuzz drops the rest in C.
         scored = process.extract(
-            core,
-            [a.core for a in self.aliases],
+            utils.default_process(core),
+            self._cores,
             scorer=FUZZY_SCORER,
-            processor=utils.default_process,
+            processor=None,
+            score_cutoff=FUZZY_CUTOFF,
             limit=None,
         )
         best: tuple[float, str] | None = None
         head = core.split()[-1]
         for _choice, score, index in scored:
             alias = self.aliases[index]
-            if not self.compatible(written, alias) or not _same_head(head, alias.core.split()[-1]):
+            if not self.compatible(written, alias) or not _same_head(head, self._heads[index]):
                 continue
             candidate = (-round(float(score), 2), alias.entry_id)
             if best is None or candidate < best:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from itertools import product
 
@@ -102,18 +104,179 @@ def build_nlp() -> Language:
     return nlp
 
 
+# --------------------------------------------------------------------------- anchored matching
+
+# Share of English running text a LIKE_NUM token stands for, to compare with word frequencies.
+NUMBER_SHARE = 0.02
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The obligatory token a pattern is run around: a number, or one of a set of words."""
+
+    words: frozenset[str] | None  # None: a number-like token
+    before: int  # at most this many tokens of a match stand before the anchor
+    after: int  # ... and after it
+
+
+def _bounds(op: str) -> tuple[int | None, int | None]:
+    """(least, most) repetitions of a token operator; most None = unbounded; (None, None) unknown.
+
+    >>> [_bounds(o) for o in ["?", "*", "+", "{2}", "{0,3}", "{1,}", "!"]]
+    [(0, 1), (0, None), (1, None), (2, 2), (0, 3), (1, None), (None, None)]
+    """
+    fixed = {"?": (0, 1), "*": (0, None), "+": (1, None)}
+    if op in fixed:
+        return fixed[op]
+    if op.startswith("{") and op.endswith("}"):
+        parts = op[1:-1].split(",")
+        if len(parts) == 1 and parts[0].isdigit():
+            return int(parts[0]), int(parts[0])
+        if len(parts) == 2 and (parts[0] or "0").isdigit() and (not parts[1] or parts[1].isdigit()):
+            return int(parts[0] or 0), int(parts[1]) if parts[1] else None
+    return None, None
+
+
+def _width(spec: dict) -> tuple[int, int] | None:
+    """(least, most) tokens a token spec stands for; None for an unbounded repetition."""
+    op = spec.get("OP")
+    if op is None:
+        return 1, 1
+    if op == "!":
+        return 1, 1
+    low, high = _bounds(op)
+    return None if low is None or high is None else (low, high)
+
+
+def _anchor_words(spec: dict) -> frozenset[str] | None:
+    for key in ("LOWER", "ORTH", "TEXT", "NORM"):
+        value = spec.get(key)
+        if isinstance(value, str):
+            return frozenset({value.lower()})
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return frozenset(str(v).lower() for v in value["IN"])
+    return None
+
+
+def anchor(pattern: list[dict]) -> Anchor | None:
+    """The rarest obligatory token of a pattern (a number, or words by their frequency in English)
+    and how far a match reaches around it; None when no token can anchor it.
+
+    >>> a = anchor([{"LOWER": {"IN": ["hold", "stay"]}}, {"LOWER": "for", "OP": "?"}, {"LIKE_NUM": True},
+    ...             {"LOWER": {"IN": ["seconds", "s"]}}])
+    >>> sorted(a.words), a.before, a.after
+    (['hold', 'stay'], 0, 3)
+    """
+    from wordfreq import word_frequency
+
+    widths = [_width(spec) for spec in pattern]
+    if any(w is None for w in widths):
+        return None
+    best: tuple[float, int, frozenset[str] | None] | None = None
+    for i, spec in enumerate(pattern):
+        if widths[i] != (1, 1):
+            continue
+        if spec.get("LIKE_NUM") is True:
+            cost, words = NUMBER_SHARE, None
+        else:
+            words = _anchor_words(spec)
+            if words is None:
+                continue
+            cost = sum(word_frequency(w, "en") for w in words)
+        if best is None or cost < best[0]:
+            best = (cost, i, words)
+    if best is None:
+        return None
+    _, i, words = best
+    return Anchor(words, sum(w[1] for w in widths[:i]), sum(w[1] for w in widths[i + 1 :]))  # type: ignore[index]
+
+
+class AnchoredMatcher:
+    """A Matcher that runs each pattern only around its anchor (see ``anchor``).
+
+    spaCy's Matcher tries every pattern at every token (about 75 ns a pattern a token here,
+    whatever the pattern), so a grammar of a few hundred patterns costs more than the rest of the
+    pipeline. Patterns are grouped by anchor; one pass over the tokens finds the anchors, and each
+    group's Matcher runs on the windows where a match of it could lie. The matches are exactly the
+    plain Matcher's (a test compares them), without repeats, sorted.
+    """
+
+    def __init__(self, vocab, entries, match_id, *, validate: bool = True) -> None:
+        found = [(match_id(i, entry), entry.pattern, anchor(entry.pattern)) for i, entry in enumerate(entries)]
+        grouped: dict[object, list[tuple[str, list[dict]]]] = defaultdict(list)
+        reach: dict[object, tuple[int, int]] = {}
+        for name, pattern, found_anchor in found:
+            if found_anchor is None:
+                key: object = "always"
+            else:
+                key = found_anchor.words
+                before, after = reach.get(key, (0, 0))
+                reach[key] = (max(before, found_anchor.before), max(after, found_anchor.after))
+            grouped[key].append((name, pattern))
+        self.groups: dict[object, tuple[Matcher, int, int]] = {}
+        for key, patterns in grouped.items():
+            matcher = Matcher(vocab, validate=validate)
+            for name, pattern in patterns:
+                matcher.add(name, [pattern])
+            self.groups[key] = (matcher, *reach.get(key, (0, 0)))
+        self.by_word: dict[str, list[frozenset[str]]] = defaultdict(list)
+        for key in self.groups:
+            if isinstance(key, frozenset):
+                for word in key:
+                    self.by_word[word].append(key)
+
+    def __len__(self) -> int:
+        """The number of match ids (rules), as ``len`` of a spaCy Matcher."""
+        return sum(len(matcher) for matcher, _, _ in self.groups.values())
+
+    def __call__(self, doclike) -> list[tuple[int, int, int]]:
+        """(match id, start, end) of every match in a Doc or Span, offsets as spaCy gives them."""
+        doc = doclike.doc if hasattr(doclike, "doc") and doclike.doc is not doclike else doclike
+        lo = getattr(doclike, "start", 0)
+        hi = lo + len(doclike)
+        anchors: dict[object, list[int]] = defaultdict(list)
+        for tok in doclike:
+            if tok.like_num:
+                anchors[None].append(tok.i)
+            for key in self.by_word.get(tok.lower_, ()):
+                anchors[key].append(tok.i)
+        found: set[tuple[int, int, int]] = set()
+        for key, (matcher, before, after) in self.groups.items():
+            if key == "always":
+                found.update((m, s + lo, e + lo) for m, s, e in matcher(doclike))
+                continue
+            for start, end in _windows(anchors.get(key, ()), before, after, lo, hi):
+                found.update((m, s + start, e + start) for m, s, e in matcher(doc[start:end]))
+        return sorted(((m, s - lo, e - lo) for m, s, e in found), key=lambda x: (x[1], x[2], x[0]))
+
+
+def _windows(points, before: int, after: int, lo: int, hi: int):
+    """Merged token windows [point - before, point + after + 1) inside [lo, hi)."""
+    start = end = None
+    for p in points:
+        s, e = max(lo, p - before), min(hi, p + after + 1)
+        if end is not None and s <= end:
+            end = max(end, e)
+            continue
+        if end is not None:
+            yield start, end
+        start, end = s, e
+    if end is not None:
+        yield start, end
+
+
 @cache
-def pattern_matcher(name: str, key: str = "label") -> Matcher:
+def pattern_matcher(name: str, key: str = "label") -> AnchoredMatcher:
     """A Matcher over ``patterns/<name>.jsonl`` on the pipeline's vocab.
 
     Each match id is the pattern's ``label``, its ``id``, or with ``key="rule"`` ``"<id>#<line>"``
     (unique per pattern, for counting distinct rules).
     """
-    matcher = Matcher(build_nlp().vocab, validate=True)
-    for i, entry in enumerate(resources.patterns(name)):
-        match_id = {"label": entry.label, "id": entry.id, "rule": f"{entry.id}#{i}"}[key]
-        matcher.add(match_id, [entry.pattern])
-    return matcher
+
+    def match_id(i: int, entry) -> str:
+        return {"label": entry.label, "id": entry.id, "rule": f"{entry.id}#{i}"}[key]
+
+    return AnchoredMatcher(build_nlp().vocab, resources.patterns(name), match_id)
 
 
 @cache
