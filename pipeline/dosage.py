@@ -266,6 +266,45 @@ def _register_token_attributes() -> None:
 
 _register_token_attributes()
 
+# The two computed attributes are stored once per doc in attributes spaCy compares in C (the blank
+# pipeline has no tagger, and nothing reads a separator's norm): a pattern's
+# ``{"_": {"dosage_phrase_end": true}}`` is compiled to ``{"TAG": PHRASE_END}``; the last token
+# of a doc always ends a phrase, so a doc with tokens always has TAG annotation. A ``_`` predicate would call its getter for every token
+# of every span the matcher is run on.
+PHRASE_END = "DOSAGE_PHRASE_END"
+ITEM_LABEL = "DOSAGE_ITEM_LABEL"
+_COMPILED_ATTRS = {"dosage_phrase_end": ("TAG", PHRASE_END), "dosage_item_label": ("NORM", ITEM_LABEL)}
+
+
+def mark(doc: Doc) -> None:
+    """Store ``phrase_end`` and ``item_label`` of every token of ``doc`` for the compiled patterns."""
+    if doc.user_data.get("dosage_marked"):
+        return
+    for tok in doc:
+        if phrase_end(tok):
+            tok.tag_ = PHRASE_END
+        if tok.text in ITEM_SEPARATORS and item_label(tok):
+            tok.norm_ = ITEM_LABEL
+    doc.user_data["dosage_marked"] = True
+
+
+def compiled(pattern: list[dict]) -> list[dict]:
+    """A pattern with its computed-attribute predicates in the attributes ``mark`` fills.
+
+    >>> compiled([{"LIKE_NUM": True, "_": {"dosage_phrase_end": True}}])
+    [{'LIKE_NUM': True, 'TAG': 'DOSAGE_PHRASE_END'}]
+    """
+    out = []
+    for spec in pattern:
+        ext = spec.get("_")
+        if isinstance(ext, dict) and all(ext.get(name) is True for name in ext) and set(ext) <= set(_COMPILED_ATTRS):
+            spec = {k: v for k, v in spec.items() if k != "_"}
+            for name in ext:
+                attr, value = _COMPILED_ATTRS[name]
+                spec[attr] = value
+        out.append(spec)
+    return out
+
 
 # --------------------------------------------------------------------------- rules
 
@@ -309,7 +348,22 @@ def matcher(vocab: Vocab):
         except MatchPatternError as err:
             detail = " ".join(str(err).split())
             raise data_error(RESOURCE, None, f"pattern {entry.id!r} is invalid: {detail}") from None
-    return AnchoredMatcher(vocab, entries, lambda _i, entry: entry.id)
+    compiled_entries = [entry.model_copy(update={"pattern": compiled(entry.pattern)}) for entry in entries]
+    return DosageMatcher(AnchoredMatcher(vocab, compiled_entries, lambda _i, entry: entry.id))
+
+
+class DosageMatcher:
+    """The compiled dosage patterns; a call first stores the computed token attributes (``mark``)."""
+
+    def __init__(self, matcher) -> None:
+        self.matcher = matcher
+
+    def __len__(self) -> int:
+        return len(self.matcher)
+
+    def __call__(self, doclike) -> list[tuple[int, int, int]]:
+        mark(doclike.doc if isinstance(doclike, Span) else doclike)
+        return self.matcher(doclike)
 
 
 # --------------------------------------------------------------------------- values

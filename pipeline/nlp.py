@@ -149,7 +149,7 @@ def _width(spec: dict) -> tuple[int, int] | None:
 
 
 def _anchor_words(spec: dict) -> frozenset[str] | None:
-    for key in ("LOWER", "ORTH", "TEXT", "NORM"):
+    for key in ("LOWER", "ORTH", "TEXT"):  # looked up by the lower-case form of a token
         value = spec.get(key)
         if isinstance(value, str):
             return frozenset({value.lower()})
