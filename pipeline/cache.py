@@ -23,7 +23,7 @@ from .publish import write_bytes
 
 M = TypeVar("M", bound=BaseModel)
 _PACKAGE = Path(__file__).resolve().parent
-_LIBRARIES = ("spacy", "rapidfuzz", "wordfreq", "ftfy", "jellyfish", "pydantic")
+_LIBRARIES = ("spacy", "rapidfuzz", "wordfreq", "ftfy", "jellyfish", "pydantic", "pdfminer.six", "python-docx")
 
 
 @cache

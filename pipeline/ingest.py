@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,14 +22,17 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
-from . import alignment, layout, markup, paths
+from . import alignment, layout, markup, paths, readers
 from .errors import InputError, PipelineWarning, input_error
 from .markup import Replacement, lines, merge_touching
-from .models import Document, InputWarning, Kind, Section, SourceMeta
+from .models import BINARY_FORMATS, CAPTION_FORMATS, Document, Format, InputWarning, Kind, Page, Section, SourceMeta
 from .resources import read_text
 
 MAX_BYTES = 5_000_000
-FORMATS = {
+"""Largest text file, and largest text extracted from a PDF or DOCX (in characters)."""
+MAX_BINARY_BYTES = 50_000_000
+"""Largest PDF or DOCX file (images make them far larger than their text)."""
+FORMATS: dict[str, Format] = {
     ".txt": "text",
     ".text": "text",
     ".md": "markdown",
@@ -36,7 +41,17 @@ FORMATS = {
     ".htm": "html",
     ".srt": "srt",
     ".vtt": "vtt",
+    ".json3": "json3",
+    ".srv1": "srv3",
+    ".srv2": "srv3",
+    ".srv3": "srv3",
+    ".ttml": "ttml",
+    ".dfxp": "ttml",
+    ".xml": "ttml",  # TTML or YouTube timedtext, told apart by the root element
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
+ACCEPTED = ".txt, .md, .html, .srt, .vtt, .json3, .srv3, .ttml, .pdf or .docx"
 META_SUFFIX = ".meta.json"
 
 
@@ -61,7 +76,7 @@ def decode(data: bytes, path: str) -> str:
     if order is not None:
         text = data.decode(order).removeprefix("\ufeff")
     elif b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
-        raise input_error(where, "the file is binary, not text", "Export it as plain text, Markdown, HTML, SRT or VTT")
+        raise input_error(where, "the file is binary, not text", f"Export it as one of {ACCEPTED}")
     else:
         try:
             text = data.decode("utf-8")
@@ -142,10 +157,12 @@ _TIMING_FIX = "Write the timing as '00:00:04,000 --> 00:00:08,000' (SRT) or '00:
 
 
 class Captions(NamedTuple):
-    """``caption_cues``' result: replacements to running text, and problems found on the way."""
+    """``caption_cues``' result: replacements to running text, problems found on the way, and
+    where each kept caption line starts (where a speaker label would be)."""
 
     replacements: list[Replacement]
     warnings: list[InputWarning]
+    starts: list[int]
 
 
 def caption_cues(text: str, fmt: str) -> Captions:
@@ -206,7 +223,7 @@ def caption_cues(text: str, fmt: str) -> Captions:
         nxt = keep[i + 1][0] if i + 1 < len(keep) else len(text)
         if nxt > e:
             out.append((e, nxt, " " if i + 1 < len(keep) else ""))
-    return Captions(merge_touching(out), warnings)
+    return Captions(merge_touching(out), warnings, [s for s, _ in keep])
 
 
 def _untimed_start(text: str, block: list[tuple[int, int]], fmt: str, warnings: list[InputWarning]) -> int | None:
@@ -265,7 +282,7 @@ def detect_kind(text: str, fmt: str, secs: list[Section], *, wrapped: bool = Fal
 
     Metadata only: nothing downstream switches on it.
     """
-    if fmt in ("srt", "vtt"):
+    if fmt in CAPTION_FORMATS:
         return "transcript", f"{fmt} caption file"
     speech = len(_SPEECH.findall(text))
     words = max(1, len(text.split()))
@@ -398,9 +415,11 @@ def read_meta(path: Path) -> SourceMeta:
         raise input_error(where, f"malformed metadata ({loc}: {first['msg']})", fix) from None
 
 
-def clean_view(raw: str, fmt: str) -> tuple[str, list, list[Section], bool, list[InputWarning]]:
+def clean_view(
+    raw: str, fmt: str, pages: Sequence[Page] = ()
+) -> tuple[str, list, list[Section], bool, list[InputWarning]]:
     """The clean text, its alignment to ``raw``, its sections, whether it read as captions, and
-    the warnings about its caption cues.
+    the warnings about its caption cues. ``pages``: a PDF's pages (``readers.read_pdf``).
 
     Raises ``ValueError`` for a malformed caption file.
     """
@@ -408,12 +427,22 @@ def clean_view(raw: str, fmt: str) -> tuple[str, list, list[Section], bool, list
     warnings: list[InputWarning] = []
     if fmt in ("srt", "vtt"):
         cues = caption_cues(raw, fmt)
-        view += cues.replacements
+        view += cues.replacements + markup.speakers(raw, cues.starts, captions=True)
         warnings = cues.warnings
+    elif fmt == "json3":
+        reps, starts = markup.json3_view(raw)
+        view += reps + markup.speakers(raw, starts, captions=True)
+    elif fmt in ("srv3", "ttml"):
+        reps, starts = markup.caption_xml_view(raw)
+        view += reps + markup.speakers(raw, starts, captions=True)
     elif fmt == "html":
         view += markup.html_view(raw)
     else:
         view += markup.timestamps(raw) + markup.markdown(raw)
+        if fmt in ("text", "markdown"):
+            view += markup.speakers(raw, [s for s, _ in lines(raw)], captions=False)
+        if fmt == "pdf":
+            view += markup.hyphens(raw) + markup.running_lines(raw, pages)
     if fmt != "html":  # the HTML view collapses its own whitespace
         view += markup.spaces(raw)
     first, p1 = alignment.apply(raw, merge_touching(view))
@@ -448,17 +477,33 @@ def build_document(
         raise input_error(
             path_shown,
             f"unknown file type {suffix or '(no extension)'!r}",
-            "Rename it to .txt, .md, .html, .srt or .vtt, or move it out of the raw folder",
+            f"Save or export it as {ACCEPTED}, or move it out of the raw folder",
         )
-    if len(data) > MAX_BYTES:
+    limit = MAX_BINARY_BYTES if fmt in BINARY_FORMATS else MAX_BYTES
+    if len(data) > limit:
         raise input_error(
             path_shown,
-            f"the file is {len(data):,} bytes, over the {MAX_BYTES:,} byte limit",
+            f"the file is {len(data):,} bytes, over the {limit:,} byte limit",
             "Split it into smaller documents",
         )
-    raw = decode(data, path_shown)
+    pages: list[Page] = []
+    if fmt in BINARY_FORMATS:
+        extracted = (readers.read_pdf if fmt == "pdf" else readers.read_docx)(data, path_shown)
+        raw, pages = extracted.text, extracted.pages
+        if not raw.strip():
+            raise input_error(path_shown, "the document has no text", "Check the file's content")
+        if len(raw) > MAX_BYTES:
+            raise input_error(
+                path_shown,
+                f"its text is {len(raw):,} characters, over the {MAX_BYTES:,} limit",
+                "Split it into smaller documents",
+            )
+    else:
+        raw = decode(data, path_shown)
     try:
-        text, pieces, secs, wrapped, warnings = clean_view(raw, fmt)
+        if fmt == "ttml" or fmt == "srv3":
+            fmt = markup.caption_xml_dialect(raw)
+        text, pieces, secs, wrapped, warnings = clean_view(raw, fmt, pages)
     except ValueError as err:
         raise input_error(path_shown, f"malformed {fmt.upper()} file: {err}", "Check the file's format") from None
     if not text.strip():
@@ -481,6 +526,7 @@ def build_document(
         alignment=pieces,
         sections=secs,
         warnings=warnings,
+        pages=pages,
     )
 
 
@@ -492,3 +538,18 @@ def ingest_file(file: RawFile) -> Document:
     except OSError as err:
         raise input_error(where, f"cannot be read ({err.strerror})", "Check its permissions") from None
     return build_document(data, doc_id=file.doc_id, path=file.rel_path, meta=read_meta(file.path), where=where)
+
+
+def page_of(doc: Document, offset: int) -> int | None:
+    """The number of the PDF page holding ``offset`` of ``doc.raw_text``; None for other formats.
+
+    >>> from pipeline.models import Page
+    >>> doc = Document.model_construct(pages=[Page(number=1, start=0, end=9, width=1, height=1, lines=[]),
+    ...                                       Page(number=2, start=12, end=20, width=1, height=1, lines=[])])
+    >>> page_of(doc, 3), page_of(doc, 12), page_of(doc, 10), page_of(Document.model_construct(pages=[]), 3)
+    (1, 2, 1, None)
+    """
+    if not doc.pages:
+        return None
+    k = bisect_right([p.start for p in doc.pages], offset) - 1
+    return doc.pages[max(0, k)].number

@@ -10,8 +10,11 @@ and speaker labels, and pipe tables become one item per row. ``layout`` reads wh
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 
 Replacement = tuple[int, int, str]
 
@@ -377,3 +380,260 @@ def html_title(text: str) -> str | None:
     """The page's <title>, unescaped."""
     m = _TITLE.search(text)
     return html.unescape(re.sub(r"\s+", " ", m.group(1))).strip() or None if m else None
+
+
+# --------------------------------------------------------------------------- caption exports
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s"{}\[\]:,]+|\s+', re.S)
+_JSON_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
+
+
+def json3_view(text: str) -> tuple[list[Replacement], list[int]]:
+    r"""Replacements that turn a YouTube ``json3`` caption export into running text, and where
+    each caption event's text starts in ``text``.
+
+    The text is in the ``utf8`` strings of each event's ``segs``: the segments of one event are
+    joined as written, events with a space; escapes become their characters, line breaks spaces.
+    Raises ``ValueError`` when the file is not JSON or has no caption text.
+
+    >>> from pipeline import alignment
+    >>> t = '{"events": [{"tStartMs": 0, "segs": [{"utf8": "hold"}, {"utf8": " it"}]},'
+    >>> t += ' {"segs": [{"utf8": "\\n"}]}, {"segs": [{"utf8": "caf\\u00e9 \\"five\\""}]}]}'
+    >>> reps, starts = json3_view(t)
+    >>> alignment.apply(t, reps)[0], len(starts)
+    ('hold it café "five"', 2)
+    """
+    json.loads(text)  # the whole file must be JSON
+    keep: list[tuple[int, int, int, str]] = []  # (start, end, segs group, text) of caption strings
+    group = 0
+    key: str | None = None
+    pending: str | None = None  # a string that may be a key
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        if tok[0].isspace():
+            continue
+        if tok == ":":
+            key, pending = pending, None
+            if key == "segs":
+                group += 1
+            continue
+        if pending is not None:  # the string before was a value
+            pending = None
+        if tok[0] == '"':
+            if key == "utf8":
+                value = json.loads(tok)
+                if value.strip():  # a bare line break between events is only a separator
+                    keep.append((m.start() + 1, m.end() - 1, group, value))
+                key = None
+            else:
+                pending = json.loads(tok)
+        else:
+            key = None
+    if not keep:
+        raise ValueError("no caption text ('utf8' segments) found")
+    out: list[Replacement] = []
+    pos = 0
+    starts: list[int] = []
+    for k, (s, e, g, value) in enumerate(keep):
+        new_event = k == 0 or g != keep[k - 1][2]
+        spaced = k == 0 or value[0].isspace() or keep[k - 1][3][-1].isspace()
+        out.append((pos, s, "" if not new_event or spaced else " "))
+        if new_event:
+            starts.append(s)
+        for esc in _JSON_ESCAPE.finditer(text, s, e):
+            char = json.loads(f'"{esc.group()}"')
+            out.append((esc.start(), esc.end(), " " if char in "\n\r\t" else char))
+        pos = e
+    out.append((pos, len(text), ""))
+    return merge_touching(out), starts
+
+
+_XML_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[|\]\]>|<\?.*?\?>|<![^>]*>|<(/?)([\w:.-]+)(?:\s[^>]*?)?(/?)>"
+    r"|&amp;(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]\w*);|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]\w*);|\s+",
+    re.S,
+)
+_XML_CUES = {"tt": frozenset({"p"}), "timedtext": frozenset({"p", "text"}), "transcript": frozenset({"text"})}
+
+
+def caption_xml_dialect(text: str) -> str:
+    """'ttml' or 'srv3' (YouTube's timedtext, srv1 to srv3), by the root element of a well-formed
+    XML caption file; ``ValueError`` otherwise.
+
+    >>> caption_xml_dialect('<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"><body/></tt>')
+    'ttml'
+    """
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError as err:
+        raise ValueError(f"not well-formed XML ({err})") from None
+    name = root.tag.rsplit("}", 1)[-1]
+    if name not in _XML_CUES:
+        raise ValueError(f"root element <{name}> is not TTML (<tt>) or YouTube timedtext (<timedtext>, <transcript>)")
+    return "ttml" if name == "tt" else "srv3"
+
+
+def caption_xml_view(text: str) -> tuple[list[Replacement], list[int]]:
+    """Replacements that turn TTML or YouTube timedtext (srv1, srv2, srv3) into running text, and
+    where each cue's text starts.
+
+    Only the text of cue elements (``<p>``, ``<text>``) is kept, with their spans (``<s>``,
+    ``<span>``) joined as written; ``<br/>`` and cue boundaries become spaces; entities, also
+    the doubly escaped ones of srv1 ('&amp;#39;'), become their characters. Raises ``ValueError``
+    for a file that is not a caption XML file or has no caption text.
+
+    >>> from pipeline import alignment
+    >>> t = '<timedtext format="3"><head><pen id="1"/></head><body><p t="0"><s>hold</s><s> it</s></p>'
+    >>> t += '<p t="9">for&#160;5<br/>seconds &amp;amp; breathe</p></body></timedtext>'
+    >>> alignment.apply(t, caption_xml_view(t)[0])[0]
+    'hold it for 5 seconds & breathe'
+    """
+    import html
+
+    cues = _XML_CUES["tt" if caption_xml_dialect(text) == "ttml" else "timedtext"]
+    out: list[Replacement] = []
+    starts: list[int] = []
+    depth = 0  # open cue elements
+    cdata = False
+    pos = 0
+    for m in _XML_TOKEN.finditer(text):
+        if m.start() > pos and not depth:
+            out.append((pos, m.start(), ""))  # text outside any cue
+        pos = m.end()
+        tok = m.group()
+        if tok[0].isspace():
+            out.append((m.start(), m.end(), " " if depth else ""))
+        elif tok.startswith("&"):
+            value = html.unescape(html.unescape(tok)) if depth else ""
+            out.append((m.start(), m.end(), value.replace("\xa0", " ")))
+        elif tok in ("<![CDATA[", "]]>"):
+            cdata = tok == "<![CDATA["
+            out.append((m.start(), m.end(), ""))
+        elif m.group(2) and not cdata:
+            name = m.group(2).rsplit(":", 1)[-1]
+            closing, empty = m.group(1) == "/", m.group(3) == "/"
+            new = ""
+            if name in cues and not empty:
+                if not closing:
+                    depth += 1
+                    new = " " if starts else ""
+                    starts.append(m.end())
+                else:
+                    depth = max(0, depth - 1)
+            elif name == "br" and depth:
+                new = " "
+            out.append((m.start(), m.end(), new))
+        else:
+            out.append((m.start(), m.end(), ""))
+    if pos < len(text) and not depth:
+        out.append((pos, len(text), ""))
+    view = merge_touching(out)
+    from . import alignment
+
+    if not alignment.apply(text, view)[0].strip():
+        raise ValueError("no caption text found in its cues")
+    return view, starts
+
+
+# --------------------------------------------------------------------------- speaker labels
+
+_TURN = re.compile(r"(?:-[ \t]+)?(?:>>+[ \t]*)?")
+_NAME = r"(?:[A-Z][\w.'’-]*|\d{1,2})(?:[ \t](?:[A-Z][\w.'’-]*|\d{1,2})){0,2}"
+_SPEAKER = re.compile(rf"[\[(]({_NAME})[\])][ \t]*:?[ \t]*|({_NAME})[ \t]*:[ \t]+(?=\S)")
+
+
+def speakers(text: str, starts: list[int], *, captions: bool) -> list[Replacement]:
+    r"""Drop speaker labels where speech starts (``starts``: cue or line starts) so that a name
+    is never read as exercise text: '>>', '[Coach]', 'SARAH:', 'Speaker 2:'.
+
+    A named label counts when it is not a word a handout labels its fields with ('Sets:',
+    'Tip:') nor an exercise name, and it labels at least two turns, or, in a caption file, is
+    written in capitals or brackets. The labels stay in the raw text.
+
+    >>> from pipeline import alignment
+    >>> t = "Jo: lie down\nSam: hold it 5 seconds\nJo: good\nSam: yes\nBridge: lift\nSets: 2\n"
+    >>> starts = [s for s, _ in lines(t)]
+    >>> alignment.apply(t, speakers(t, starts, captions=False))[0]
+    'lie down\nhold it 5 seconds\ngood\nyes\nBridge: lift\nSets: 2\n'
+    """
+    found: list[tuple[int, int, str | None, bool]] = []  # (start, end, label or None for '>>', bracketed)
+    for s in starts:
+        while s < len(text) and text[s] in " \t":
+            s += 1
+        turn = _TURN.match(text, s)
+        if ">" in turn.group():
+            found.append((s, turn.end(), None, False))
+        m = _SPEAKER.match(text, turn.end())
+        if m:
+            label = m.group(1) or m.group(2)
+            found.append((m.start(), m.end(), " ".join(label.split()), m.group(1) is not None))
+    counts = Counter(label.lower() for _, _, label, _ in found if label)
+    out: list[Replacement] = []
+    for s, e, label, bracketed in found:
+        if label is None or _is_speaker(label, counts[label.lower()], captions and (bracketed or label.isupper())):
+            out.append((s, e, ""))
+    return merge_touching(out)
+
+
+def _is_speaker(label: str, count: int, marked: bool) -> bool:
+    """``marked``: a caption file writes the label in capitals or brackets."""
+    from . import layout
+
+    key = label.lower()
+    vocab = layout.vocabulary()
+    if key in vocab.field_labels or key in vocab.label_headings or key in _exercise_names():
+        return False
+    return count >= 2 or (marked and sum(c.isalpha() for c in label) >= 2)
+
+
+@cache
+def _exercise_names() -> frozenset[str]:
+    from . import resources
+
+    return frozenset(a for e in resources.exercises() for a in (e.name.lower(), *e.aliases))
+
+
+# --------------------------------------------------------------------------- PDF text
+
+_LINE_END_HYPHEN = re.compile(r"([A-Za-z]+)([-\u00ad])[ \t]*\n[ \t]*([a-z]+)")
+
+
+def hyphens(text: str) -> list[Replacement]:
+    r"""Undo hyphenation at line ends: the hyphen goes when the joined word is a word ('repe-' +
+    'titions'), else only the line break goes ('knee-to-' + 'chest'); a soft hyphen always goes.
+
+    >>> from pipeline import alignment
+    >>> t = "Do 10 repe-\ntitions of the knee-to-\nchest stretch. Then Dead-\nBug."
+    >>> alignment.apply(t, hyphens(t))[0]
+    'Do 10 repetitions of the knee-to-chest stretch. Then Dead-\nBug.'
+    """
+    from .normalize.vocabulary import is_known
+
+    out: list[Replacement] = []
+    for m in _LINE_END_HYPHEN.finditer(text):
+        joined = m.group(1) + m.group(3)
+        soft = m.group(2) == "\u00ad"
+        out.append((m.start(2), m.start(3), "" if soft or is_known(joined) else "-"))
+    return out
+
+
+def running_lines(text: str, pages) -> list[Replacement]:
+    r"""Drop the lines a PDF reader marked as running headers, footers and page numbers, and
+    the form feeds between pages (``pages``: ``Document.pages``).
+
+    >>> from pipeline.models import Page, TextLine
+    >>> t = "Hold 5 s.\nClinic 1\n\f\nLift.\nClinic 2\n"
+    >>> line = lambda s, e, run: TextLine(start=s, end=e, x0=0, top=0, x1=1, bottom=1, running=run)
+    >>> pages = [Page(number=1, start=0, end=18, width=1, height=1, lines=[line(0, 9, False), line(10, 18, True)])]
+    >>> from pipeline import alignment
+    >>> alignment.apply(t, running_lines(t, pages))[0]
+    'Hold 5 s.\n\nLift.\nClinic 2\n'
+    """
+    out: list[Replacement] = [(m.start(), m.end(), "") for m in re.finditer(r"\f", text)]
+    for page in pages:
+        for ln in page.lines:
+            if ln.running:
+                out.append((ln.start, ln.end + (1 if text[ln.end : ln.end + 1] == "\n" else 0), ""))
+    return merge_touching(out)

@@ -44,6 +44,7 @@ from pydantic import BaseModel
 from . import paths, resources
 from .errors import PipelineError, ResolutionError
 from .models import (
+    BINARY_FORMATS,
     CONFLICT_ID,
     FINGERPRINT,
     Claim,
@@ -737,6 +738,7 @@ def merge(
             kind=d.kind,
             title=d.title,
             url=d.url,
+            text=paths.extracted_text(d.doc_id) if d.format in BINARY_FORMATS else None,
             family=family[d.doc_id],
         )
         for d in sorted(docs.values(), key=lambda d: d.doc_id)

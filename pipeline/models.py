@@ -1,7 +1,8 @@
 """Every record the pipeline reads or writes: the data contract.
 
 Offsets: ``start``/``end`` on evidence, corrections and mentions are character offsets into the
-raw file's decoded text (``raw_text[start:end] == quote``). Offsets on ``Section``, ``Edit`` and
+raw file's decoded text (``raw_text[start:end] == quote``); for PDF and DOCX, into the text extracted
+from the file (``Source.text``). Offsets on ``Section``, ``Edit`` and
 ``Dosage`` are into the text the stage that made them worked on, as their descriptions say.
 """
 
@@ -271,24 +272,62 @@ class InputWarning(Record):
     fix: str = Field(description="How to fix the file.")
 
 
+class TextLine(Record):
+    """One line of text a PDF reader extracted, with its place on the page."""
+
+    start: int = Field(ge=0, description="Start offset in Document.raw_text.")
+    end: int = Field(ge=0, description="End offset in Document.raw_text.")
+    x0: float = Field(description="Left edge, in points from the page's left edge.")
+    top: float = Field(description="Top edge, in points from the page's top edge.")
+    x1: float = Field(description="Right edge, in points from the page's left edge.")
+    bottom: float = Field(description="Bottom edge, in points from the page's top edge.")
+    running: bool = Field(
+        default=False,
+        description="A header, footer or page number repeated on the pages: dropped from the clean text.",
+    )
+
+
+class Page(Record):
+    """One page of a PDF and where its text sits in Document.raw_text."""
+
+    number: int = Field(ge=1, description="Page number (1 = first page of the file).")
+    start: int = Field(ge=0, description="Start of the page's text in Document.raw_text.")
+    end: int = Field(ge=0, description="End of the page's text in Document.raw_text.")
+    width: float = Field(description="Page width in points.")
+    height: float = Field(description="Page height in points.")
+    lines: list[TextLine] = Field(description="Every extracted line of the page, in reading order.")
+
+
+Format = Literal["text", "markdown", "html", "srt", "vtt", "json3", "srv3", "ttml", "pdf", "docx"]
+"""File formats: by suffix, and for caption XML by the root element."""
+BINARY_FORMATS = frozenset({"pdf", "docx"})
+"""Formats whose raw_text is text a reader extracted, not the file's bytes decoded."""
+CAPTION_FORMATS = frozenset({"srt", "vtt", "json3", "srv3", "ttml"})
+"""Timed caption formats: their cues are speech, joined into running text."""
+
+
 class Document(Record):
     """A decoded raw file: the clean text view, its alignment to the raw text, its sections."""
 
     doc_id: str = Field(description="Stable id: the file's path relative to the raw folder.")
     path: str = Field(description="Path relative to the raw folder's parent (the repository root).")
     sha256: str = Field(pattern=SHA256, description="sha256 of the raw file's bytes.")
-    format: Literal["text", "markdown", "html", "srt", "vtt"] = Field(description="File format.")
+    format: Format = Field(description="File format (PDF and DOCX: text extracted by a reader, see raw_text).")
     kind: Kind = Field(description="Transcript or article, from metadata or detected from the text.")
     kind_reason: str = Field(description="Why this kind was chosen.")
     title: str | None = Field(description="From metadata, an HTML title, or the first heading.")
     url: str | None = Field(default=None, description="From metadata, when given.")
-    raw_text: str = Field(description="The raw file's decoded text; all public offsets point here.")
+    raw_text: str = Field(
+        description="The raw file's decoded text, or for PDF and DOCX the text extracted from it (published as "
+        "extracted/texts/<doc_id>.txt); all public offsets point here."
+    )
     text: str = Field(description="Clean text: markup removed, caption lines unwrapped.")
     alignment: list[Piece] = Field(description="Pieces where text differs from raw_text.")
     sections: list[Section] = Field(description="Sections in text order.")
     warnings: list[InputWarning] = Field(
         default_factory=list, description="Problems in the raw file that did not stop it, by line."
     )
+    pages: list[Page] = Field(default_factory=list, description="A PDF's pages, in order; empty for other formats.")
 
 
 # --------------------------------------------------------------------------- normalize
@@ -379,6 +418,9 @@ class Evidence(Span):
         description="Where the value was given: 'stated' for the exercise itself, 'section' by a heading or list "
         "item above it ('Strength - 3 sets each'), 'document' as guidance for every exercise.",
     )
+    page: int | None = Field(
+        default=None, ge=1, description="The PDF page the quote starts on (1 = first); null for other formats."
+    )
 
 
 class AlternativeValue(Record):
@@ -458,6 +500,12 @@ class Source(Record):
     kind: Kind = Field(description="transcript or article.")
     title: str | None = Field(description="Title, when known.")
     url: str | None = Field(default=None, description="Origin, when given in metadata.")
+    text: str | None = Field(
+        default=None,
+        description="For a PDF or DOCX source: the file (relative to the output folder) holding the text that "
+        "was extracted from it, into which its evidence offsets point; null when they point into the raw "
+        "file's own decoded text.",
+    )
     family: str = Field(min_length=1, description="Near-duplicate family id; members are not independent.")
 
 

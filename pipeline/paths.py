@@ -12,6 +12,17 @@ REPORTS = "reports"
 SCHEMAS = "schemas"
 CACHE = ".cache"
 RESOLUTIONS = "resolutions.yaml"
+TEXTS = "extracted/texts"
+"""Where the text extracted from each PDF and DOCX source is published (the evidence offsets point into it)."""
+
+
+def extracted_text(doc_id: str) -> str:
+    """The published text of a binary source, relative to the output folder.
+
+    >>> extracted_text("clinic/handout.pdf")
+    'extracted/texts/clinic/handout.pdf.txt'
+    """
+    return f"{TEXTS}/{doc_id}.txt"
 
 
 def shown(path: str | os.PathLike[str]) -> str:

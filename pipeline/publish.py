@@ -32,7 +32,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from . import paths
@@ -138,12 +138,15 @@ def recover(out_dir: str | Path, names: Iterator[str] | list[str] = ()) -> list[
     return finished
 
 
-def replace_all(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]:
+def replace_all(out_dir: str | Path, files: Mapping[str, bytes], *, owned: Sequence[str] = ()) -> list[Path]:
     """Publish ``files`` (relative path → bytes) under ``out_dir`` as one set (hold the lock).
 
     An exception (or Ctrl-C) while staging removes the staging folder and leaves the previous
     set; one during the swap finishes the swap if it can. Only a kill leaves work for
     ``recover``.
+
+    owned (Sequence[str]): Folders (relative) that hold only outputs of the set: after the swap,
+        a file in them that the set does not list (left by an earlier run) is deleted.
 
     RETURNS (list[Path]): The files written, in the order given.
     """
@@ -170,7 +173,23 @@ def replace_all(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]:
         _fsync_dir(folder)
     (state / JOURNAL).unlink()
     shutil.rmtree(staging, ignore_errors=True)
+    _prune(out, owned, files)
     return [out / rel for rel in files]
+
+
+def _prune(out: Path, owned: Sequence[str], files: Mapping[str, bytes]) -> None:
+    """Delete what the owned folders hold beyond ``files``, then their emptied subfolders."""
+    keep = {(out / rel).resolve() for rel in files}
+    for folder in owned:
+        root = out / folder
+        if not root.is_dir() or root.is_symlink():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):  # children before their folders
+            if path.is_dir() and not path.is_symlink():
+                with contextlib.suppress(OSError):
+                    path.rmdir()  # only when empty
+            elif path.resolve() not in keep:
+                path.unlink(missing_ok=True)
 
 
 def _stage(staging: Path, out: Path, files: Mapping[str, bytes]) -> None:

@@ -15,14 +15,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import publish
+from . import paths, publish
 from .merge import CONSENSUS_RULE, RESOLUTIONS_FILE, format_value
 from .models import (
+    BINARY_FORMATS,
     Conflict,
     ConflictReport,
     Correction,
     CorrectionReport,
     Dataset,
+    Document,
     Frequency,
     Range,
     Resolution,
@@ -104,8 +106,17 @@ OUTPUTS = {
 SCHEMAS_DIR = "schemas"
 
 
-def render_all(dataset: Dataset, conflicts: ConflictReport, corrections: CorrectionReport) -> dict[str, bytes]:
-    """Every output of a run, rendered: path relative to the output folder → bytes."""
+def render_all(
+    dataset: Dataset,
+    conflicts: ConflictReport,
+    corrections: CorrectionReport,
+    documents: Sequence[Document] = (),
+) -> dict[str, bytes]:
+    """Every output of a run, rendered: path relative to the output folder → bytes.
+
+    documents (Sequence[Document]): The run's documents; the text extracted from each PDF and
+        DOCX among them is published at ``paths.extracted_text`` (what its offsets point into).
+    """
     rendered = {
         "dataset": to_json(dataset),
         "conflicts": to_json(conflicts),
@@ -116,7 +127,17 @@ def render_all(dataset: Dataset, conflicts: ConflictReport, corrections: Correct
     }
     files = {OUTPUTS[key]: text.encode("utf-8") for key, text in rendered.items()}
     files.update({f"{SCHEMAS_DIR}/{name}": text.encode("utf-8") for name, text in schema_files().items()})
+    files.update(extracted_texts(documents))
     return files
+
+
+def extracted_texts(documents: Sequence[Document]) -> dict[str, bytes]:
+    """The text extracted from each PDF and DOCX document, by its published path."""
+    return {
+        paths.extracted_text(d.doc_id): d.raw_text.encode("utf-8")
+        for d in sorted(documents, key=lambda d: d.doc_id)
+        if d.format in BINARY_FORMATS
+    }
 
 
 def write_all(

@@ -239,7 +239,8 @@ def _run_locked(
         notify(warning)
     correction_report = corrections(runs)
     progress("merge: done")
-    publish.replace_all(out_dir, report.render_all(dataset, conflict_report, correction_report))
+    files = report.render_all(dataset, conflict_report, correction_report, [r.document for r in runs])
+    publish.replace_all(out_dir, files, owned=[paths.TEXTS])
     progress("report: written")
     pruned = store.prune()
 

@@ -306,3 +306,125 @@ any_document_text = st.one_of(
 )
 """Text for a raw file of any format: hostile, truncated samples, caption files with broken timings."""
 DOCUMENT_NAMES = st.sampled_from(["a.txt", "a.md", "a.html", "a.srt", "a.vtt"])
+
+
+# --------------------------------------------------------------------------- binary formats
+# One handout, written for these tests, rendered as plain text, as a PDF (fpdf2) and as a Word
+# document (python-docx): the three must give the same exercises and values.
+
+HANDOUT_TITLE = "Home exercises for a stiff lower back"
+HANDOUT_INTRO = "Do this program once a day. Stop any exercise that causes sharp pain."
+HANDOUT_ITEMS = [
+    (
+        "Bridge",
+        "Lie on your back with your knees bent and your feet flat on the floor. Lift your hips and "
+        "hold for 5 seconds. Do 10 repetitions.",
+    ),
+    ("Clamshell", "Lie on your side with your knees bent. Open the top knee and close it slowly. Do 15 on each side."),
+]
+HANDOUT_TABLE = [("Exercise", "Sets", "Reps"), ("Bird dog", "2", "8"), ("Dead bug", "3", "12")]
+HANDOUT_LAST = ("Cat-cow", "On your hands and knees, arch and round your back 10 times.")
+HANDOUT_FOOTER = "Riverside Physio - home program - page {page} of 2"
+
+
+def handout_text() -> str:
+    """The handout as a plain-text file."""
+    parts = [f"# {HANDOUT_TITLE}", "", HANDOUT_INTRO, ""]
+    for k, (name, text) in enumerate(HANDOUT_ITEMS, start=1):
+        parts += [f"{k}. {name}", text, ""]
+    parts += ["| " + " | ".join(HANDOUT_TABLE[0]) + " |", "|---|---|---|"]
+    parts += ["| " + " | ".join(row) + " |" for row in HANDOUT_TABLE[1:]]
+    parts += ["", f"3. {HANDOUT_LAST[0]}", HANDOUT_LAST[1], ""]
+    return "\n".join(parts)
+
+
+def _pdf_lines(pdf, x: float, y: float, lines: list[str], height: float = 5.5) -> float:
+    """Write ``lines`` one under the other from (x, y) in mm; the y below the last line."""
+    for line in lines:
+        pdf.set_xy(x, y)
+        pdf.cell(0, height, line)
+        y += height
+    return y
+
+
+def handout_pdf(*, password: str | None = None, owner_only: bool = False) -> bytes:
+    """The handout as a two-page PDF: a title in large type, the first two exercises in two
+    columns (one with a hyphenated line end), a ruled table, a repeated header and footer."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    if password or owner_only:
+        pdf.set_encryption(owner_password="owner-secret", user_password=password or "")
+
+    def margins(page: int) -> None:
+        pdf.set_font("Helvetica", size=8)
+        _pdf_lines(pdf, 10, 8, ["Riverside Physio"])
+        _pdf_lines(pdf, 10, 285, [HANDOUT_FOOTER.format(page=page)])
+        pdf.set_font("Helvetica", size=11)
+
+    pdf.add_page()
+    margins(1)
+    pdf.set_font("Helvetica", "B", 18)
+    _pdf_lines(pdf, 10, 20, [HANDOUT_TITLE], height=9)
+    pdf.set_font("Helvetica", size=11)
+    _pdf_lines(pdf, 10, 34, [HANDOUT_INTRO])
+    left = [
+        "1. Bridge",
+        "Lie on your back with your knees bent and",
+        "your feet flat on the floor. Lift your hips",
+        "and hold for 5 seconds. Do 10 repe-",  # a hyphenated line end
+        "titions.",
+    ]
+    right = [
+        "2. Clamshell",
+        "Lie on your side with your knees bent. Open",
+        "the top knee and close it slowly. Do 15 on",
+        "each side.",
+    ]
+    _pdf_lines(pdf, 10, 48, left)
+    _pdf_lines(pdf, 110, 48, right)
+    pdf.set_xy(10, 90)
+    with pdf.table(col_widths=(60, 30, 30), width=120, align="LEFT") as table:
+        for row in HANDOUT_TABLE:
+            cells = table.row()
+            for value in row:
+                cells.cell(value)
+    pdf.add_page()
+    margins(2)
+    _pdf_lines(pdf, 10, 20, [f"3. {HANDOUT_LAST[0]}", HANDOUT_LAST[1]])
+    return bytes(pdf.output())
+
+
+def blank_pdf() -> bytes:
+    """A PDF with drawings and no text layer (as a scan is)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")
+    pdf.line(20, 100, 180, 100)
+    return bytes(pdf.output())
+
+
+def handout_docx() -> bytes:
+    """The handout as a Word document: heading and list styles, a table."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading(HANDOUT_TITLE, level=1)
+    document.add_paragraph(HANDOUT_INTRO)
+    for name, text in HANDOUT_ITEMS:
+        document.add_paragraph(name, style="List Number")
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(HANDOUT_TABLE), cols=3)
+    for r, row in enumerate(HANDOUT_TABLE):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph(HANDOUT_LAST[0], style="List Number")
+    document.add_paragraph(HANDOUT_LAST[1])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

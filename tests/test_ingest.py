@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from conftest import DOCUMENT_NAMES, any_document_text
+from conftest import DOCUMENT_NAMES, any_document_text, blank_pdf, handout_pdf
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,10 +24,18 @@ def build(data: bytes, name: str = "doc.txt", meta: SourceMeta | None = None):
         (b"Hold for 30 seconds.\n" * 500 + b"\x00\x00end\n", "nul.txt", "NUL characters (the first on line 501)"),
         (b"Hold\x00 for 30 seconds", "nul.md", "the file is binary"),
         ("Hold 5 s".encode("utf-16-le")[:-1], "odd.txt", "the file is binary"),  # odd length: not UTF-16
-        (b"Hold for 30 seconds", "notes.docx", "unknown file type '.docx'"),
+        (b"Hold for 30 seconds", "notes.odt", "unknown file type '.odt'"),
         (b"Hold for 30 seconds", "README", "unknown file type '(no extension)'"),
         (b"<html><script>x</script></html>", "page.html", "no text after removing markup"),
         (b"1\nnot a timestamp\nhello\n", "bad.srt", "malformed SRT file: no caption timing found"),
+        (blank_pdf(), "scan.pdf", "the PDF has no text layer (1 page(s) of images, e.g. a scan)"),
+        (handout_pdf(password="letmein"), "locked.pdf", "the PDF is encrypted with a password"),
+        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage", "broken.pdf", "the file cannot be read as a PDF"),
+        (b"PK\x03\x04 not really a zip", "broken.docx", "the file cannot be read as a Word document"),
+        (b'{"events": []}', "clip.json3", "malformed JSON3 file: no caption text"),
+        (b'{"events": [', "clip.json3", "malformed JSON3 file"),
+        (b"<html><body>x</body></html>", "clip.xml", "is not TTML (<tt>) or YouTube timedtext"),
+        (b"<tt><body><p>unclosed</body></tt>", "clip.ttml", "malformed TTML file: not well-formed XML"),
     ],
 )
 def test_ingest_bad_input_names_file_and_fix(data, name, message):

@@ -73,3 +73,64 @@ def test_markup_views_are_valid_replacements(text):
     reps, rows = markup.tables(text)
     alignment.apply(text, reps)
     assert all(0 <= s <= e <= len(text) for _, s, e in rows)
+
+
+def starts_of(text: str) -> list[int]:
+    return [s for s, _ in markup.lines(text)]
+
+
+@pytest.mark.parametrize(
+    "text, captions, expected",
+    [
+        ("Jo: lie down\nSam: lift\nJo: hold it\nSam: good\n", False, "lie down\nlift\nhold it\ngood\n"),
+        ("SARAH: hold it for 5 seconds\n", True, "hold it for 5 seconds\n"),
+        (">> [Coach] now a bridge\n- >> okay\n", True, "now a bridge\nokay\n"),
+        ("Speaker 2: lift\nSpeaker 2: lower\n", False, "lift\nlower\n"),
+        # negative rows: handout fields, exercise names, a label used once in a text file, lower case
+        ("Sets: 2\nSets: 3\nTip: breathe\nTip: relax\n", False, "Sets: 2\nSets: 3\nTip: breathe\nTip: relax\n"),
+        ("Bridge: lift\nBridge: lower\n", False, "Bridge: lift\nBridge: lower\n"),
+        ("SARAH: hold it\n", False, "SARAH: hold it\n"),
+        ("Coach: lift\n", True, "Coach: lift\n"),
+        ("note: lift\nnote: lower\n", True, "note: lift\nnote: lower\n"),
+        ("Hold: 5 s\nHold: 10 s\n", False, "Hold: 5 s\nHold: 10 s\n"),
+    ],
+)
+def test_markup_speaker_labels_are_kept_apart_from_speech(text, captions, expected):
+    assert alignment.apply(text, markup.speakers(text, starts_of(text), captions=captions))[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Do 10 repe-\ntitions.", "Do 10 repetitions."),
+        ("tighten your abdomi-\n  nals", "tighten your abdominals"),
+        ("the knee-to-\nchest stretch", "the knee-to-chest stretch"),
+        ("a soft stret\u00ad\nching", "a soft stretching"),
+        # negative rows: a dash before a capital or a number, a hyphen inside a line, a list dash
+        ("Dead-\nBug", "Dead-\nBug"),
+        ("rest 30-\n60 seconds", "rest 30-\n60 seconds"),
+        ("cat-cow and\nbridge", "cat-cow and\nbridge"),
+        ("breathe\n- lift", "breathe\n- lift"),
+    ],
+)
+def test_markup_hyphens_at_line_ends_are_undone(text, expected):
+    assert view(markup.hyphens, text) == expected
+
+
+@given(text=st.text(alphabet="ab-\u00ad\n ", max_size=60))
+def test_markup_hyphens_never_change_anything_but_hyphens_and_breaks(text):
+    out = view(markup.hyphens, text)
+    assert out.replace("-", "").replace("\u00ad", "").replace("\n", "").replace(" ", "") == text.replace(
+        "-", ""
+    ).replace("\u00ad", "").replace("\n", "").replace(" ", "")
+
+
+@given(text=st.text(max_size=200))
+def test_markup_caption_views_raise_only_value_errors(text):
+    for function in (markup.json3_view, markup.caption_xml_view):
+        try:
+            reps, starts = function(text)
+        except ValueError:
+            continue
+        alignment.apply(text, reps)
+        assert all(0 <= s <= len(text) for s in starts)

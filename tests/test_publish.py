@@ -138,3 +138,12 @@ def test_publish_interrupted_in_process_leaves_one_set_at_once(tmp_path, monkeyp
     monkeypatch.undo()
     assert {data[:3] for data in contents(tmp_path).values()} == {expected[:3]}
     assert state_files(tmp_path) == [".publish/lock"]
+
+
+def test_publish_replace_all_prunes_what_owned_folders_no_longer_hold(tmp_path):
+    publish.write_set(tmp_path, {"texts/a.pdf.txt": b"a", "texts/sub/b.pdf.txt": b"b", "other/keep.txt": b"k"})
+    with publish.locked(tmp_path):
+        publish.replace_all(tmp_path, {"texts/a.pdf.txt": b"A"}, owned=["texts"])
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert files == [".publish/lock", "other/keep.txt", "texts/a.pdf.txt"]
+    assert not (tmp_path / "texts/sub").exists()

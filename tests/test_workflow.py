@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT_NAMES, any_document_text
+from conftest import DOCUMENT_NAMES, any_document_text, blank_pdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,7 +95,9 @@ BAD_FILES = {
     "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
     "windows.txt": "Bridge: hold 5 seconds \u2013 each side".encode("cp1252"),
     "nul.txt": b"Bridge: hold 5 seconds.\n" * 400 + b"\x00",
-    "notes.docx": b"PK\x03\x04",
+    "notes.docx": b"PK\x03\x04",  # a Word file cut short
+    "notes.odt": b"PK\x03\x04",
+    "scan.pdf": blank_pdf(),
 }
 
 
@@ -112,15 +114,21 @@ def test_cli_bad_files_fail_alone(tmp_path, capsys, monkeypatch):
     errors = [line for line in err.splitlines() if line.startswith("Error: ")]
     assert sorted(errors) == [
         "Error: raw/empty.txt: the file is empty. Remove it from the raw folder or add its text.",
-        "Error: raw/image.txt: the file is binary, not text. Export it as plain text, Markdown, HTML, SRT or VTT.",
-        "Error: raw/notes.docx: unknown file type '.docx'. Rename it to .txt, .md, .html, .srt or .vtt, "
-        "or move it out of the raw folder.",
+        "Error: raw/image.txt: the file is binary, not text. "
+        "Export it as one of .txt, .md, .html, .srt, .vtt, .json3, .srv3, .ttml, .pdf or .docx.",
+        "Error: raw/notes.docx: the file cannot be read as a Word document (BadZipFile: File is not a zip file). "
+        "Check that it opens in Word or LibreOffice, save it again as .docx, and replace it.",
+        "Error: raw/notes.odt: unknown file type '.odt'. Save or export it as .txt, .md, .html, .srt, .vtt, "
+        ".json3, .srv3, .ttml, .pdf or .docx, or move it out of the raw folder.",
         "Error: raw/nul.txt: the file contains NUL characters (the first on line 401), so it is binary or damaged. "
         "Export the text again, or remove the NUL characters (e.g. tr -d '\\000').",
+        "Error: raw/scan.pdf: the PDF has no text layer (1 page(s) of images, e.g. a scan); text is not "
+        "recognised (no OCR). Export the document as a PDF with text, or run OCR on it (e.g. ocrmypdf) and add "
+        "the result.",
         "Error: raw/windows.txt: the file is not valid UTF-8 (byte 23; it looks like Windows-1252). Convert it "
         "to UTF-8, e.g. iconv -f CP1252 -t UTF-8 'raw/windows.txt' > fixed.txt, and replace it.",
     ]
-    assert "5 file(s) failed" in err
+    assert "7 file(s) failed" in err
     dataset = (tmp_path / "out/extracted/exercises.json").read_text()
     assert '"doc_id": "clinic_handout.md"' in dataset  # the good file was still processed
     assert "empty.txt" not in dataset
@@ -503,6 +511,8 @@ def test_workflow_committed_dataset_honours_the_contract():
         raw = (ROOT / source["path"]).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == source["sha256"]
         assert source["kind"] in ("transcript", "article")
+        if source["text"] is not None:  # a PDF or DOCX: offsets point into the text extracted from it
+            raw = (ROOT / source["text"]).read_bytes()
         texts[source["doc_id"]] = raw.decode("utf-8")
     ids = [e["id"] for e in data["exercises"]]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
@@ -583,3 +593,36 @@ def test_workflow_whole_run_on_hostile_documents(tmp_path_factory, docs):
     ConflictReport.model_validate_json((folder / "out/reports/conflicts.json").read_text(encoding="utf-8"))
     dataset = Dataset.model_validate_json((folder / "out/extracted/exercises.json").read_text(encoding="utf-8"))
     assert len(dataset.sources) == summary.documents
+
+
+def test_workflow_binary_sources_publish_their_text(tmp_path):
+    """A PDF's evidence points into the text published for it, with pages; a removed PDF's text goes."""
+    import json
+
+    from conftest import handout_docx, handout_pdf
+
+    raw = tmp_path / "raw"
+    (raw / "clinic").mkdir(parents=True)
+    (raw / "clinic/handout.pdf").write_bytes(handout_pdf())
+    (raw / "handout.docx").write_bytes(handout_docx())
+    workflow.run_all(raw, tmp_path / "out", use_cache=False)
+    data = json.loads((tmp_path / "out/extracted/exercises.json").read_text(encoding="utf-8"))
+    sources = {s["doc_id"]: s["text"] for s in data["sources"]}
+    assert sources == {
+        "clinic/handout.pdf": "extracted/texts/clinic/handout.pdf.txt",
+        "handout.docx": "extracted/texts/handout.docx.txt",
+    }
+    texts = {d: (tmp_path / "out" / t).read_text(encoding="utf-8") for d, t in sources.items()}
+    pages = set()
+    for exercise in data["exercises"]:
+        for claim in exercise["claims"]:
+            for ev in claim["evidence"]:
+                assert texts[claim["doc_id"]][ev["start"] : ev["end"]] == ev["quote"]
+                if claim["doc_id"].endswith(".pdf"):
+                    pages.add((exercise["id"], ev["page"]))
+                else:
+                    assert ev["page"] is None
+    assert ("cat-cow", 2) in pages and ("bridge", 1) in pages
+    (raw / "clinic/handout.pdf").unlink()
+    workflow.run_all(raw, tmp_path / "out", use_cache=False)
+    assert sorted(p.name for p in (tmp_path / "out/extracted/texts").rglob("*")) == ["handout.docx.txt"]

@@ -22,6 +22,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from .. import alignment, dosage, resources
+from ..ingest import page_of
 from ..models import (
     Document,
     DocumentResult,
@@ -87,6 +88,7 @@ class Context:
             field=field_,  # type: ignore[arg-type]
             rule=rule,
             scope=scope,  # type: ignore[arg-type]
+            page=page_of(self.doc, s),
         )
 
 

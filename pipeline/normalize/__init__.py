@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import alignment, resources
-from ..models import ConfusionRule, Correction, Document, Edit, NormalizedDocument
+from ..models import CAPTION_FORMATS, ConfusionRule, Correction, Document, Edit, NormalizedDocument
 from .captions import collapse_repeats, remove_fillers
 from .chain import APPLY_THRESHOLD, Chain
 from .confusions import apply_confusions
@@ -88,7 +88,7 @@ def normalize_document(
 
 def _caption_breaks(doc: Document, chain: Chain) -> list[int] | None:
     """Offsets in the chain's text where a caption document's source broke a line; None otherwise."""
-    if doc.kind != "transcript" and doc.format not in {"srt", "vtt"}:
+    if doc.kind != "transcript" and doc.format not in CAPTION_FORMATS:
         return None
     joins = (p.start for p in doc.alignment if "\n" in doc.raw_text[p.raw_start : p.raw_end])
     return sorted(chain.forward(pos) for pos in joins)
