@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from . import paths
 from .errors import PipelineError, PipelineWarning, StageError, describe
+from .executors import EXECUTORS
 
 DEBUG_ENV = "PIPELINE_DEBUG"
 
@@ -56,6 +57,7 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
         _out_dir(args.out),
         use_cache=not args.no_cache,
         allow_empty=args.allow_empty,
+        options=_options(args),
         progress=console.say,
         notify=console.problem,
     )
@@ -63,26 +65,37 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
     return 1 if summary.failed else 0
 
 
+def _options(args: argparse.Namespace):
+    from .executors import default_jobs
+    from .workflow import Options
+
+    if args.jobs is not None and args.jobs < 1:
+        raise PipelineError(f"--jobs {args.jobs} is not a number of processes", fix="Pass 1 or more")
+    if args.scheduler and args.executor != "dask":
+        raise PipelineError("--scheduler is an address for the Dask executor", fix="Add --executor dask")
+    return Options(jobs=args.jobs or default_jobs(), executor=args.executor, scheduler=args.scheduler)
+
+
 def cmd_stage(args: argparse.Namespace, console: Console) -> int:
     """Run the per-document stages up to ``args.stage`` and print that stage's records as JSONL."""
-    from . import cache, workflow
+    from . import workflow
 
-    store = cache.StageCache(_out_dir(args.out) / paths.CACHE if not args.no_cache else None)
+    failed: list[PipelineError] = []
+
+    def problem(err: PipelineError) -> None:
+        if not isinstance(err, PipelineWarning):
+            failed.append(err)
+        console.problem(err)
+
     upto = {"ingest": "ingest", "normalize": "normalize", "claims": "extract"}[args.stage]
-    batch = workflow.process_documents(
-        args.raw, root=args.raw.resolve().parent, store=store, upto=upto, notify=console.problem
-    )
-    pick = {"ingest": lambda r: r.document, "normalize": lambda r: r.normalized, "claims": lambda r: r.result}[
-        args.stage
-    ]
     out = sys.stdout if args.output is None else args.output.open("w", encoding="utf-8")
     try:
-        for run in batch.runs:
-            out.write(pick(run).model_dump_json() + "\n")
+        for record in workflow.stage_records(args.raw, root=args.raw.resolve().parent, upto=upto, notify=problem):
+            out.write(record.model_dump_json() + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
-    return 1 if batch.errors else 0
+    return 1 if failed else 0
 
 
 def cmd_merge(args: argparse.Namespace, console: Console) -> int:
@@ -91,9 +104,10 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
 
     store = cache.StageCache(_out_dir(args.out) / paths.CACHE if not args.no_cache else None)
     resolutions = merge.read_resolutions(args.out / paths.REPORTS / paths.RESOLUTIONS)
-    batch = workflow.process_documents(args.raw, root=args.raw.resolve().parent, store=store, notify=console.problem)
-    runs = batch.runs
-    dataset, _ = merge.merge([r.document for r in runs], [r.result for r in runs if r.result], resolutions=resolutions)
+    batch = workflow.process_documents(
+        args.raw, root=args.raw.resolve().parent, store=store, options=_options(args), notify=console.problem
+    )
+    dataset, _ = merge.merge(batch.records, resolutions=resolutions)
     print(dataset.model_dump_json(indent=2))
     return 1 if batch.errors else 0
 
@@ -119,8 +133,30 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"print the traceback of unexpected failures (or set {DEBUG_ENV}=1)",
         )
 
+    def jobs(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--jobs",
+            type=int,
+            metavar="N",
+            help="worker processes for the per-document stages (default: the machine's cores)",
+        )
+        p.add_argument(
+            "--executor",
+            choices=EXECUTORS,
+            default="local",
+            help="run the per-document stages here (local) or on a Dask cluster (dask)",
+        )
+        p.add_argument(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 (default: a cluster on this machine)",
+        )
+
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--raw", type=Path, default=paths.RAW_DIR, help="folder of raw documents (default: raw/)")
+        debug(p)
+
+    def outputs(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--out",
             type=Path,
@@ -128,7 +164,6 @@ def build_parser() -> argparse.ArgumentParser:
             help="folder that receives extracted/, reports/, schemas/ and the .cache/ (default: the repository root)",
         )
         p.add_argument("--no-cache", action="store_true", help="recompute every document, ignoring the cache")
-        debug(p)
 
     p = sub.add_parser(
         "extract",
@@ -136,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run ingest, normalize, extract, merge and report; write extracted/, reports/ and schemas/.",
     )
     common(p)
+    outputs(p)
     p.add_argument("--quiet", action="store_true", help="print only errors, warnings and the summary")
+    jobs(p)
     p.add_argument(
         "--allow-empty",
         action="store_true",
@@ -158,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Merge claims into canonical exercises and print the dataset JSON (writes nothing).",
     )
     common(p)
+    outputs(p)
+    jobs(p)
     p.set_defaults(func=cmd_merge)
     p = sub.add_parser(
         "schemas",

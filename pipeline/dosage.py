@@ -269,8 +269,8 @@ _register_token_attributes()
 # The two computed attributes are stored once per doc in attributes spaCy compares in C (the blank
 # pipeline has no tagger, and nothing reads a separator's norm): a pattern's
 # ``{"_": {"dosage_phrase_end": true}}`` is compiled to ``{"TAG": PHRASE_END}``; the last token
-# of a doc always ends a phrase, so a doc with tokens always has TAG annotation. A ``_`` predicate would call its getter for every token
-# of every span the matcher is run on.
+# of a doc always ends a phrase, so a doc with tokens always has TAG annotation. A ``_`` predicate
+# would call its getter for every token of every span the matcher is run on.
 PHRASE_END = "DOSAGE_PHRASE_END"
 ITEM_LABEL = "DOSAGE_ITEM_LABEL"
 _COMPILED_ATTRS = {"dosage_phrase_end": ("TAG", PHRASE_END), "dosage_item_label": ("NORM", ITEM_LABEL)}

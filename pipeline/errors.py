@@ -15,6 +15,17 @@ class PipelineError(Exception):
             parts.append(fix)
         super().__init__(". ".join(p.rstrip(".") for p in parts) + ".")
 
+    def __reduce__(self) -> tuple:
+        # Errors cross process boundaries (worker processes, Dask); rebuild without __init__.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[PipelineError], args: tuple, state: dict) -> PipelineError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
 
 class InputError(PipelineError):
     """A raw file cannot be read as a document (empty, binary, wrong encoding, too large...)."""

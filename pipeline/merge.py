@@ -11,7 +11,7 @@ Rules, in the order ``merge`` applies them:
   (single/double, seated/standing/supine/prone/kneeling/side-lying, single-leg, upward/downward,
   forearm, side, reverse, partial, low/high...) never map to each other. A name that matches
   nothing becomes its own exercise, id = slug of the name, flagged for review.
-* **Families.** Documents whose texts share at least ``FAMILY_CONTAINMENT`` of the word
+* **Families** (``families``). Documents whose texts share at least ``FAMILY_CONTAINMENT`` of the word
   ``SHINGLE_SIZE``-grams of the shorter one (two transcripts of one video, an edited copy) form a
   family, id = the smallest member doc_id. A family votes once.
 * **Consensus** (``CONSENSUS_RULE``): one vote per family; a family votes its members' common value
@@ -43,6 +43,7 @@ from pydantic import BaseModel
 
 from . import paths, resources
 from .errors import PipelineError, ResolutionError
+from .families import families, unpack
 from .models import (
     BINARY_FORMATS,
     CONFLICT_ID,
@@ -52,8 +53,7 @@ from .models import (
     ConflictReport,
     ConflictValue,
     Dataset,
-    Document,
-    DocumentResult,
+    DocumentRecord,
     Evidence,
     Exercise,
     FieldName,
@@ -73,14 +73,6 @@ Value = Range | bool | Frequency
 FIELDS: tuple[FieldName, ...] = ("hold_seconds", "reps", "sets", "per_side", "frequency")
 
 # --------------------------------------------------------------------------- constants
-
-SHINGLE_SIZE = 3
-"""Words per shingle for near-duplicate detection."""
-FAMILY_CONTAINMENT = 0.30
-"""Share of the shorter text's shingles found in the other text that makes two documents one family.
-An edited transcript of the same video scores ~0.5; different articles on the same topic ~0.1."""
-FAMILY_MIN_SHARED = 8
-"""Fewest shared shingles for a family link, so two tiny texts never join by accident."""
 
 STATED_WEIGHT = 1.0
 """Vote of a family with a value stated for the exercise."""
@@ -109,76 +101,6 @@ RULE_SPAN = "The values do not overlap and no value has more than half the weigh
 RULE_NONE = (
     "The values do not overlap, no value has more than half the weight and they cannot be spanned: no suggestion."
 )
-
-# --------------------------------------------------------------------------- source families
-
-_CONTRACTIONS = [
-    (re.compile(r"\bwon't\b"), "will not"),
-    (re.compile(r"\bcan't\b"), "can not"),
-    (re.compile(r"n't\b"), " not"),
-    (re.compile(r"\b(it|that|what|there|here|he|she|who)'s\b"), r"\1 is"),
-    (re.compile(r"\blet's\b"), "let us"),
-    (re.compile(r"'re\b"), " are"),
-    (re.compile(r"'ve\b"), " have"),
-    (re.compile(r"'ll\b"), " will"),
-    (re.compile(r"'m\b"), " am"),
-    (re.compile(r"'d\b"), " would"),
-    (re.compile(r"'s\b"), ""),
-    (re.compile(r"\bgonna\b"), "going to"),
-    (re.compile(r"\bwanna\b"), "want to"),
-]
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def text_words(text: str) -> list[str]:
-    """Words of a text for comparison: lower-case, contractions expanded, punctuation dropped.
-
-    >>> text_words("You're going to hold it.\\nLet's go")
-    ['you', 'are', 'going', 'to', 'hold', 'it', 'let', 'us', 'go']
-    """
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
-    return _WORD.findall(text)
-
-
-def shingles(text: str, size: int = SHINGLE_SIZE) -> frozenset[tuple[str, ...]]:
-    """The set of word ``size``-grams of a text (line breaks and punctuation do not matter)."""
-    words = text_words(text)
-    return frozenset(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
-
-
-def families(documents: Sequence[Document]) -> dict[str, str]:
-    """Family id of every document: near-duplicates share the smallest member doc_id."""
-    ids = sorted(d.doc_id for d in documents)
-    sets = {d.doc_id: shingles(d.text) for d in documents}
-    parent = {doc_id: doc_id for doc_id in ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    # Candidate pairs through an inverted index, so unrelated documents are never compared.
-    postings: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for doc_id in ids:
-        for shingle in sets[doc_id]:
-            postings[shingle].append(doc_id)
-    shared: Counter[tuple[str, str]] = Counter()
-    for members in postings.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                shared[(a, b)] += 1
-    for (a, b), count in sorted(shared.items()):
-        if count < FAMILY_MIN_SHARED:
-            continue
-        if count / min(len(sets[a]), len(sets[b])) >= FAMILY_CONTAINMENT:
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {doc_id: root(doc_id) for doc_id in ids}
-
 
 # --------------------------------------------------------------------------- values
 
@@ -706,8 +628,7 @@ def retired_ids(previous: Dataset | None, exercises: Sequence[Exercise]) -> list
 
 
 def merge(
-    documents: Sequence[Document],
-    results: Sequence[DocumentResult],
+    records: Sequence[DocumentRecord],
     *,
     previous: Dataset | None = None,
     resolutions: Sequence[Resolution] | Decisions = (),
@@ -716,6 +637,7 @@ def merge(
     """Merge every document's claims into the dataset and the conflicts report.
 
     Args:
+        records: One per document (``stages.record``).
         previous: The last dataset, for retired ids and for placing orphaned decisions.
         resolutions: The curators' decisions (``read_resolutions``; a plain list names no lines).
         lexicon: Lexicon entries. Defaults to the shipped lexicon.
@@ -724,12 +646,12 @@ def merge(
     entries = list(resources.exercises() if lexicon is None else lexicon)
     index = NameIndex(entries)
     by_id = {e.id: e for e in entries}
-    docs = {}
-    for doc in documents:
+    docs: dict[str, DocumentRecord] = {}
+    for doc in records:
         if doc.doc_id in docs:
             raise PipelineError("document given twice", where=doc.doc_id, fix="Pass each document once")
         docs[doc.doc_id] = doc
-    family = families(documents)
+    family = families((d.doc_id, unpack(d.shingles)) for d in docs.values())
     sources = [
         Source(
             doc_id=d.doc_id,
@@ -746,20 +668,14 @@ def merge(
 
     grouped: dict[str, list[Claim]] = defaultdict(list)
     unnamed: list[Unnamed] = []
-    for result in results:
-        if result.doc_id not in docs:
-            raise PipelineError(
-                "result for a document that was not given",
-                where=result.doc_id,
-                fix="Pass the Document of every DocumentResult",
-            )
-        unnamed.extend(result.unnamed)
-        for item in result.claims:
+    for doc in docs.values():
+        unnamed.extend(doc.result.unnamed)
+        for item in doc.result.claims:
             claim = item.claim
-            if claim.doc_id not in docs:
+            if claim.doc_id != doc.doc_id:
                 raise PipelineError(
-                    "claim names a document that was not given",
-                    where=claim.doc_id,
+                    f"claim names document {claim.doc_id}, not its own",
+                    where=doc.doc_id,
                     fix="Check the extract stage's doc_id",
                 )
             exercise_id = item.exercise_id

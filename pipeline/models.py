@@ -488,6 +488,33 @@ class DocumentResult(Record):
     unnamed: list[Unnamed] = Field(description="Sections for review.")
 
 
+class DocumentRecord(Record):
+    """One document after the per-document stages: all the merge and the reports need of it, and
+    the unit the cache stores and the workers return (the texts stay behind)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
+
+    doc_id: str = Field(min_length=1, description="Stable id: the file's path relative to the raw folder.")
+    path: str = Field(min_length=1, description="Path relative to the raw folder's parent.")
+    sha256: str = Field(pattern=SHA256, description="sha256 of the raw file's bytes.")
+    kind: Kind = Field(description="transcript or article.")
+    title: str | None = Field(description="Title, when known.")
+    url: str | None = Field(default=None, description="Origin, when given in metadata.")
+    format: Format = Field(description="File format (``Document.format``).")
+    extracted_text: str | None = Field(
+        description="For a PDF or DOCX, the text a reader extracted (what its offsets point into); else null."
+    )
+    words: int = Field(ge=0, description="Words in the clean text (for throughput figures).")
+    shingles: bytes = Field(
+        description="Sorted distinct 32-bit hashes of the text's word 3-grams, little-endian uint32 "
+        "(``families.shingle_hashes``)."
+    )
+    result: DocumentResult = Field(description="The extract stage's claims and review items.")
+    corrections: list[Correction] = Field(description="Applied edits in raw offsets, sorted.")
+    suggestions: list[Correction] = Field(description="Edits below the threshold, in raw offsets, sorted.")
+    warnings: list[InputWarning] = Field(description="Problems in the raw file that did not stop it.")
+
+
 # --------------------------------------------------------------------------- merge and report
 
 

@@ -148,12 +148,18 @@ def replace_all(out_dir: str | Path, files: Mapping[str, bytes], *, owned: Seque
     owned (Sequence[str]): Folders (relative) that hold only outputs of the set: after the swap,
         a file in them that the set does not list (left by an earlier run) is deleted.
 
+    A file that already holds its new bytes is left alone (not rewritten, its time unchanged).
+
     RETURNS (list[Path]): The files written, in the order given.
     """
     out = Path(out_dir)
     state = out / STATE
     staging = state / STAGING
     shutil.rmtree(staging, ignore_errors=True)
+    everything, files = files, {rel: data for rel, data in files.items() if not _holds(out / rel, data)}
+    if not files:
+        _prune(out, owned, everything)
+        return []
     try:
         _stage(staging, out, files)
         write_text(state / JOURNAL, json.dumps(list(files), indent=1) + "\n")  # the commit point
@@ -173,8 +179,16 @@ def replace_all(out_dir: str | Path, files: Mapping[str, bytes], *, owned: Seque
         _fsync_dir(folder)
     (state / JOURNAL).unlink()
     shutil.rmtree(staging, ignore_errors=True)
-    _prune(out, owned, files)
+    _prune(out, owned, everything)
     return [out / rel for rel in files]
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a file holding exactly ``data`` (then it is not rewritten)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _prune(out: Path, owned: Sequence[str], files: Mapping[str, bytes]) -> None:

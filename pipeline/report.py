@@ -18,13 +18,12 @@ from pydantic import BaseModel, TypeAdapter
 from . import paths, publish
 from .merge import CONSENSUS_RULE, RESOLUTIONS_FILE, format_value
 from .models import (
-    BINARY_FORMATS,
     Conflict,
     ConflictReport,
     Correction,
     CorrectionReport,
     Dataset,
-    Document,
+    DocumentRecord,
     Frequency,
     Range,
     Resolution,
@@ -51,7 +50,7 @@ _KINDS = ("conflict", "within-document", "variation")
 
 def to_json(model: BaseModel) -> str:
     """A record as the JSON we commit: every field (null included), indent 2, trailing newline."""
-    return json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return model.model_dump_json(indent=2) + "\n"
 
 
 def write_json(path: str | Path, model: BaseModel) -> None:
@@ -110,11 +109,11 @@ def render_all(
     dataset: Dataset,
     conflicts: ConflictReport,
     corrections: CorrectionReport,
-    documents: Sequence[Document] = (),
+    records: Sequence[DocumentRecord] = (),
 ) -> dict[str, bytes]:
     """Every output of a run, rendered: path relative to the output folder → bytes.
 
-    documents (Sequence[Document]): The run's documents; the text extracted from each PDF and
+    records (Sequence[DocumentRecord]): The run's documents; the text extracted from each PDF and
         DOCX among them is published at ``paths.extracted_text`` (what its offsets point into).
     """
     rendered = {
@@ -127,16 +126,16 @@ def render_all(
     }
     files = {OUTPUTS[key]: text.encode("utf-8") for key, text in rendered.items()}
     files.update({f"{SCHEMAS_DIR}/{name}": text.encode("utf-8") for name, text in schema_files().items()})
-    files.update(extracted_texts(documents))
+    files.update(extracted_texts(records))
     return files
 
 
-def extracted_texts(documents: Sequence[Document]) -> dict[str, bytes]:
+def extracted_texts(records: Sequence[DocumentRecord]) -> dict[str, bytes]:
     """The text extracted from each PDF and DOCX document, by its published path."""
     return {
-        paths.extracted_text(d.doc_id): d.raw_text.encode("utf-8")
-        for d in sorted(documents, key=lambda d: d.doc_id)
-        if d.format in BINARY_FORMATS
+        paths.extracted_text(r.doc_id): r.extracted_text.encode("utf-8")
+        for r in sorted(records, key=lambda r: r.doc_id)
+        if r.extracted_text is not None
     }
 
 

@@ -1,37 +1,28 @@
-"""The whole run: raw folder in, dataset and reports out, per-document stages cached."""
+"""The whole run: raw folder in, dataset and reports out.
+
+The per-document stages (``stages.process``) run wherever the executor puts them (this process,
+``--jobs`` worker processes, a Dask cluster) and return one compact ``DocumentRecord`` per file,
+cached by the file's bytes and the code; the merge and the reports read only records. A rerun with
+nothing changed stops at the manifest (``manifest``) before loading anything.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
 from tqdm import tqdm
 
 from . import cache as cache_mod
-from . import ingest, merge, paths, publish, report, resources
-from .errors import InputError, OutputError, PipelineError, PipelineWarning, StageError
-from .models import (
-    Correction,
-    CorrectionReport,
-    Dataset,
-    Document,
-    DocumentResult,
-    NormalizedDocument,
-    OrphanedResolution,
-)
-
-
-@dataclass
-class DocumentRun:
-    """One document through the per-document stages."""
-
-    document: Document
-    normalized: NormalizedDocument | None = None
-    result: DocumentResult | None = None
+from . import executors, ingest, manifest, merge, paths, publish, report, resources
+from .errors import InputError, OutputError, PipelineError, PipelineWarning
+from .models import CorrectionReport, Dataset, DocumentRecord, OrphanedResolution
 
 
 @dataclass
@@ -39,7 +30,9 @@ class Summary:
     """What a run did, for the closing paragraph and the tests."""
 
     documents: int = 0
+    words: int = 0
     exercises: int = 0
+    unknown: int = 0  # exercises whose name matched no lexicon entry (flagged for review)
     conflicts: dict[str, int] = field(default_factory=dict)
     edits: int = 0
     suggestions: int = 0
@@ -49,6 +42,7 @@ class Summary:
     cache_hits: int = 0
     cache_misses: int = 0
     cache_pruned: int = 0
+    unchanged: bool = False  # nothing changed since the last run: nothing was redone
 
     def paragraph(self) -> str:
         """One paragraph for people."""
@@ -61,11 +55,16 @@ class Summary:
             if self.orphaned
             else ""
         )
-        pruned = f", {self.cache_pruned} unused entries pruned" if self.cache_pruned else ""
+        unknown = f" ({self.unknown} not in the lexicon, flagged for review)" if self.unknown else ""
+        if self.unchanged:
+            tail = " Nothing changed since the last run: the outputs are up to date."
+        else:
+            pruned = f", {self.cache_pruned} unused entries pruned" if self.cache_pruned else ""
+            tail = f" Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es){pruned}."
         return (
-            f"Processed {self.documents} document(s) into {self.exercises} exercise(s); "
+            f"Processed {self.documents} document(s) into {self.exercises} exercise(s){unknown}; "
             f"conflicts: {conflicts}; {self.edits} text repair(s) applied, {self.suggestions} suggested; "
-            f"{failed}{warned}.{orphaned} Cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es){pruned}."
+            f"{failed}{warned}.{orphaned}{tail}"
         )
 
 
@@ -77,11 +76,20 @@ def _quiet(_: object) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class Options:
+    """Where the per-document stages run."""
+
+    jobs: int = 1
+    executor: str = "local"  # one of executors.EXECUTORS
+    scheduler: str | None = None  # Dask scheduler address; None: a local Dask cluster
+
+
 @dataclass
 class Batch:
     """The per-document stages over one raw folder: what came through, what was left out."""
 
-    runs: list[DocumentRun] = field(default_factory=list)
+    records: list[DocumentRecord] = field(default_factory=list)
     errors: list[PipelineError] = field(default_factory=list)  # one per file left out
     warnings: list[PipelineWarning] = field(default_factory=list)
 
@@ -91,94 +99,122 @@ def process_documents(
     *,
     root: Path,
     store: cache_mod.StageCache,
-    upto: str = "extract",
+    options: Options = Options(),
     progress: Progress = _quiet,
     notify: Notify = _quiet,
 ) -> Batch:
-    """Ingest, normalize and extract every raw file (cached per stage and document).
+    """Every raw file through the per-document stages, or from the cache, in file order.
 
-    Each file runs under one guard: bad input (``InputError``) or an unexpected exception in any
-    stage (``StageError``, traceback kept) leaves that file out and the others go on.
-    ``notify`` hears every error and warning as it happens.
+    A file that fails (bad input: ``InputError``; an unexpected exception in a stage:
+    ``StageError``, traceback kept) is left out and the others go on. ``notify`` hears every error
+    and warning, in file order whatever the executor.
     """
     found = ingest.discover(raw_dir, root)
     batch = Batch(errors=[*found.errors], warnings=[*found.warnings])
     for problem in [*found.errors, *found.warnings]:
         notify(problem)
-    bar = tqdm(found.files, desc="documents", unit="doc", disable=None, delay=1.0, file=sys.stderr, leave=False)
-    for f in bar:
+    slots: list[DocumentRecord | PipelineError | str] = []  # a str: the cache key of a task
+    tasks: list[executors.Task] = []
+    for f in found.files:
         try:
-            run = _process_file(f, store, upto)
+            task = _task(f)
         except PipelineError as err:
-            batch.errors.append(err)
-            notify(err)
+            slots.append(err)
             continue
-        batch.runs.append(run)
-        where = paths.shown(f.path)
-        for w in run.document.warnings:
-            warning = PipelineWarning(w.what, where=f"{where}:{w.line}", fix=w.fix)
-            batch.warnings.append(warning)
-            notify(warning)
-    progress(f"documents: {len(batch.runs)} processed, {len(batch.errors)} failed")
+        k = cache_mod.key("record", task.doc_id, task.rel_path, task.sha256, task.meta.model_dump_json())
+        cached = store.get("record", k, DocumentRecord)
+        slots.append(cached if cached is not None else k)
+        if cached is None:
+            tasks.append(task)
+    outcomes = _outcomes(tasks, options)
+    bar = tqdm(total=len(tasks), desc="documents", unit="doc", disable=None, delay=1.0, file=sys.stderr, leave=False)
+    with bar:
+        for slot in slots:
+            if isinstance(slot, str):
+                outcome = next(outcomes)
+                bar.update()
+                if isinstance(outcome, DocumentRecord):
+                    store.put("record", slot, outcome)
+                slot = outcome
+            if isinstance(slot, PipelineError):
+                batch.errors.append(slot)
+                notify(slot)
+                continue
+            batch.records.append(slot)
+            where = paths.shown(Path(root, slot.path))
+            for w in slot.warnings:
+                warning = PipelineWarning(w.what, where=f"{where}:{w.line}", fix=w.fix)
+                batch.warnings.append(warning)
+                notify(warning)
+    progress(f"documents: {len(batch.records)} processed, {len(batch.errors)} failed")
     return batch
 
 
-def _process_file(f: ingest.RawFile, store: cache_mod.StageCache, upto: str) -> DocumentRun:
-    """One file through the stages up to ``upto``; any failure is a ``PipelineError`` naming it."""
-    from . import extract, normalize  # spaCy is imported only when a document needs it
-
+def _task(f: ingest.RawFile) -> executors.Task:
+    """The task of one raw file: read once here for its digest (the cache key)."""
     where = paths.shown(f.path)
-    stage = "ingest"
     try:
+        data = f.path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot be read ({err.strerror})", where=where, fix="Check its permissions") from None
+    return executors.Task(
+        doc_id=f.doc_id,
+        rel_path=f.rel_path,
+        path=str(f.path),
+        where=where,
+        sha256=hashlib.sha256(data).hexdigest(),
+        meta=ingest.read_meta(f.path),
+    )
+
+
+def _outcomes(tasks: list[executors.Task], options: Options) -> Iterator[executors.Outcome]:
+    if options.executor == "dask":
+        return executors.dask(tasks, options.scheduler)
+    return executors.local(tasks, options.jobs)
+
+
+def stage_records(raw_dir: Path, *, root: Path, upto: str, notify: Notify = _quiet) -> Iterator[BaseModel]:
+    """The records of one stage ('ingest', 'normalize' or 'extract') for every raw file, in
+    file order, uncached (for inspecting a stage); a file that fails is notified and skipped."""
+    from . import extract, normalize
+
+    found = ingest.discover(raw_dir, root)
+    for problem in [*found.errors, *found.warnings]:
+        notify(problem)
+    for f in found.files:
+        where = paths.shown(f.path)
+        stage = "ingest"
         try:
-            data = f.path.read_bytes()
+            doc = ingest.build_document(
+                f.path.read_bytes(), doc_id=f.doc_id, path=f.rel_path, meta=ingest.read_meta(f.path), where=where
+            )
+            if upto == "ingest":
+                yield doc
+                continue
+            stage = "normalize"
+            normalized = normalize.normalize_document(doc)
+            if upto == "normalize":
+                yield normalized
+                continue
+            stage = "extract"
+            yield extract.extract_document(doc, normalized)
+        except PipelineError as err:
+            notify(err)
         except OSError as err:
-            raise InputError(f"cannot be read ({err.strerror})", where=where, fix="Check its permissions") from None
-        meta = ingest.read_meta(f.path)
-        digest = hashlib.sha256(data).hexdigest()
-        k_ingest = cache_mod.key("ingest", f.doc_id, f.rel_path, digest, meta.model_dump_json())
-        doc = store.get("ingest", k_ingest, Document)
-        if doc is None:
-            doc = ingest.build_document(data, doc_id=f.doc_id, path=f.rel_path, meta=meta, where=where)
-            store.put("ingest", k_ingest, doc)
-        run = DocumentRun(document=doc)
-        if upto == "ingest":
-            return run
-        stage = "normalize"
-        k_norm = cache_mod.key("normalize", k_ingest)
-        run.normalized = store.get("normalize", k_norm, NormalizedDocument)
-        if run.normalized is None:
-            run.normalized = normalize.normalize_document(doc)
-            store.put("normalize", k_norm, run.normalized)
-        if upto == "normalize":
-            return run
-        stage = "extract"
-        k_extract = cache_mod.key("extract", k_norm)
-        run.result = store.get("extract", k_extract, DocumentResult)
-        if run.result is None:
-            run.result = extract.extract_document(doc, run.normalized)
-            store.put("extract", k_extract, run.result)
-        return run
-    except PipelineError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - fault isolation: one document's failure stays its own
-        raise StageError(stage, where, exc) from exc
+            notify(InputError(f"cannot be read ({err.strerror})", where=where, fix="Check its permissions"))
+        except Exception as exc:  # noqa: BLE001 - fault isolation: one document's failure stays its own
+            from .errors import StageError
+
+            notify(StageError(stage, where, exc))
 
 
-def corrections(runs: list[DocumentRun]) -> CorrectionReport:
+def corrections(records: list[DocumentRecord]) -> CorrectionReport:
     """Every applied edit and suggestion, in raw offsets, sorted."""
-    from . import normalize
-
-    applied: list[Correction] = []
-    suggested: list[Correction] = []
-    for run in runs:
-        if run.normalized is None:
-            continue
-        a, s = normalize.to_corrections(run.document, run.normalized)
-        applied.extend(a)
-        suggested.extend(s)
     order = lambda c: (c.doc_id, c.start, c.end, c.rule)  # noqa: E731
-    return CorrectionReport(corrections=sorted(applied, key=order), suggestions=sorted(suggested, key=order))
+    return CorrectionReport(
+        corrections=sorted((c for r in records for c in r.corrections), key=order),
+        suggestions=sorted((c for r in records for c in r.suggestions), key=order),
+    )
 
 
 def run_all(
@@ -187,6 +223,7 @@ def run_all(
     *,
     use_cache: bool = True,
     allow_empty: bool = False,
+    options: Options = Options(),
     progress: Progress = _quiet,
     notify: Notify = _quiet,
 ) -> Summary:
@@ -195,6 +232,7 @@ def run_all(
 
     allow_empty (bool): Let a run without any usable document replace a non-empty dataset with
         an empty one; otherwise that run fails with ``OutputError`` and writes nothing.
+    options (Options): Where the per-document stages run (``--jobs``, ``--executor``).
     notify (Callable): Hears every per-document error and every warning as it happens.
     """
     if not raw_dir.is_dir():
@@ -205,14 +243,42 @@ def run_all(
         finished = publish.recover(out_dir, list(report.OUTPUTS.values()))
         if finished:
             progress(f"finished the outputs of an interrupted run ({len(finished)} file(s))")
-        return _run_locked(
-            raw_dir, out_dir, use_cache=use_cache, allow_empty=allow_empty, progress=progress, notify=notify
+        current = manifest.snapshot(raw_dir, out_dir)
+        if use_cache and (stored := manifest.unchanged(out_dir, current)) is not None:
+            summary = Summary(**{**stored, "unchanged": True})
+            for line in summary.failed:
+                notify(PipelineError(line))
+            for line in summary.warnings:
+                notify(PipelineWarning(line))
+            return summary
+        manifest.forget(out_dir)
+        summary, names = _run_locked(
+            raw_dir,
+            out_dir,
+            use_cache=use_cache,
+            allow_empty=allow_empty,
+            options=options,
+            progress=progress,
+            notify=notify,
         )
+        if use_cache:
+            stored = dataclasses.asdict(summary)
+            for k in ("cache_hits", "cache_misses", "cache_pruned", "unchanged"):
+                stored.pop(k)
+            manifest.write(out_dir, current, names, stored)
+        return summary
 
 
 def _run_locked(
-    raw_dir: Path, out_dir: Path, *, use_cache: bool, allow_empty: bool, progress: Progress, notify: Notify
-) -> Summary:
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    use_cache: bool,
+    allow_empty: bool,
+    options: Options,
+    progress: Progress,
+    notify: Notify,
+) -> tuple[Summary, list[str]]:
     root = raw_dir.resolve().parent
     store = cache_mod.StageCache(out_dir / paths.CACHE if use_cache else None)
     decisions = merge.read_resolutions(out_dir / paths.REPORTS / paths.RESOLUTIONS)
@@ -221,32 +287,31 @@ def _run_locked(
     known = [e.id for e in resources.exercises()] + [e.id for e in (previous.exercises if previous else ())]
     merge.check_resolutions(decisions, known)  # a wrong value type fails before any document is processed
 
-    batch = process_documents(raw_dir, root=root, store=store, progress=progress, notify=notify)
-    runs = batch.runs
-    if not runs and not allow_empty and (held := _sources_in(dataset_path)):
+    batch = process_documents(raw_dir, root=root, store=store, options=options, progress=progress, notify=notify)
+    records = batch.records
+    if not records and not allow_empty and (held := _sources_in(dataset_path)):
         raise OutputError(
             f"no usable document ({len(batch.errors)} file(s) failed), so this run would replace the dataset "
             f"of {held} source(s) in {paths.shown(dataset_path)} with an empty one; nothing was written",
             fix="Fix the errors above and rerun, or pass --allow-empty to empty the dataset",
         )
-    results = [r.result for r in runs if r.result is not None]
-    dataset, conflict_report = merge.merge(
-        [r.document for r in runs], results, previous=previous, resolutions=decisions
-    )
+    dataset, conflict_report = merge.merge(records, previous=previous, resolutions=decisions)
     for o in conflict_report.orphaned:
         warning = _orphan_warning(o, decisions.where.get(o.resolution.conflict, ""))
         batch.warnings.append(warning)
         notify(warning)
-    correction_report = corrections(runs)
+    correction_report = corrections(records)
     progress("merge: done")
-    files = report.render_all(dataset, conflict_report, correction_report, [r.document for r in runs])
+    files = report.render_all(dataset, conflict_report, correction_report, records)
     publish.replace_all(out_dir, files, owned=[paths.TEXTS])
     progress("report: written")
     pruned = store.prune()
 
     summary = Summary(
-        documents=len(runs),
+        documents=len(records),
+        words=sum(r.words for r in records),
         exercises=len(dataset.exercises),
+        unknown=sum(e.review for e in dataset.exercises),
         edits=len(correction_report.corrections),
         suggestions=len(correction_report.suggestions),
         failed=[str(e) for e in batch.errors],
@@ -259,7 +324,7 @@ def _run_locked(
     for c in conflict_report.conflicts:
         key = f"{c.status} {c.kind}"
         summary.conflicts[key] = summary.conflicts.get(key, 0) + 1
-    return summary
+    return summary, list(files)
 
 
 def _sources_in(path: Path) -> int:

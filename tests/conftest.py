@@ -35,6 +35,16 @@ def nlp():
     return build_nlp()
 
 
+def records(docs, results=()):
+    """The records the merge reads, of Documents and their results (matched by doc_id)."""
+    from pipeline.stages import record
+
+    by_id = {r.doc_id: r for r in results}
+    unknown = set(by_id) - {d.doc_id for d in docs}
+    assert not unknown, f"results without a document: {sorted(unknown)}"
+    return [record(d, result=by_id.get(d.doc_id)) for d in docs]
+
+
 def make_document(text: str, name: str = "doc.txt", kind: str | None = None) -> Document:
     """A Document built from text by the real ingest stage."""
     from pipeline.models import SourceMeta
@@ -48,14 +58,14 @@ def document():
 
 
 @pytest.fixture(scope="session")
-def seed_runs(tmp_path_factory):
-    """The seeds through ingest, normalize and extract (cached in a temp folder)."""
-    from pipeline import cache, workflow
+def seed_runs():
+    """The seeds through ingest, normalize and extract: (Document, DocumentResult) pairs."""
+    from pipeline import workflow
 
-    store = cache.StageCache(tmp_path_factory.mktemp("cache"))
-    batch = workflow.process_documents(ROOT / "raw", root=ROOT, store=store)
-    assert not batch.errors
-    return batch.runs
+    docs = list(workflow.stage_records(ROOT / "raw", root=ROOT, upto="ingest"))
+    results = list(workflow.stage_records(ROOT / "raw", root=ROOT, upto="extract"))
+    assert len(docs) == len(results) == 5
+    return list(zip(docs, results, strict=True))
 
 
 # --------------------------------------------------------------------------- normalize

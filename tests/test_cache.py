@@ -87,9 +87,9 @@ def test_cache_workflow_prunes_entries_of_removed_documents(tmp_path):
     shutil.copytree(FIXTURES / "raw", raw)
     out = tmp_path / "out"
     first = workflow.run_all(raw, out)
-    entries = lambda: sorted((out / ".cache").rglob("*.json"))  # noqa: E731
-    assert len(entries()) == 3 * first.documents and first.cache_pruned == 0
+    entries = lambda: sorted((out / ".cache" / "record").glob("*.json"))  # noqa: E731
+    assert len(entries()) == first.documents and first.cache_pruned == 0
     (raw / "recipe.txt").unlink()
     second = workflow.run_all(raw, out)
-    assert second.cache_pruned == 3 and len(entries()) == 3 * second.documents
-    assert "3 unused entries pruned" in second.paragraph()
+    assert second.cache_pruned == 1 and len(entries()) == second.documents
+    assert "1 unused entries pruned" in second.paragraph()

@@ -283,10 +283,10 @@ def test_extract_lost_name(heading, lost):
 def test_extract_evidence_quotes_are_raw_slices(seed_runs):
     """Every evidence quote equals the raw text at its offsets, even where text was repaired."""
     checked = 0
-    for run in seed_runs:
-        for item in run.result.claims:
+    for document, result in seed_runs:
+        for item in result.claims:
             for ev in item.claim.evidence:
-                assert run.document.raw_text[ev.start : ev.end] == ev.quote
+                assert document.raw_text[ev.start : ev.end] == ev.quote
                 checked += 1
     assert checked > 50
 

@@ -9,10 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import records
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.errors import ResolutionError
+from pipeline.families import families as families_of
+from pipeline.families import shingle_hashes
 from pipeline.merge import (
     DOCUMENT_WEIGHT,
     RULE_MAJORITY,
@@ -22,11 +25,10 @@ from pipeline.merge import (
     Decisions,
     check_resolutions,
     conflict_id,
-    families,
     load_resolutions,
-    merge,
     read_resolutions,
 )
+from pipeline.merge import merge as merge_records
 from pipeline.models import (
     AlternativeValue,
     Claim,
@@ -50,6 +52,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # --------------------------------------------------------------------------- factories
 
+
+
+def merge(docs, results, **kwargs):
+    """The merge over Documents and their results, as the workflow's records."""
+    return merge_records(records(docs, results), **kwargs)
+
+
+def families(docs):
+    return families_of((d.doc_id, shingle_hashes(d.text)) for d in docs)
 
 def lex(id_, name, aliases, position="supine", category="stretch", variant_of=None):
     return LexiconEntry(
@@ -1069,12 +1080,15 @@ def test_merge_is_deterministic(seed):
     assert dataset.unnamed == unnamed
 
 
-@pytest.mark.parametrize("missing", ["result", "claim"])
-def test_merge_rejects_claims_for_unknown_documents(missing):
-    c = claim("ghost.txt" if missing == "claim" else "a.txt", "bridge")
-    doc_id = "ghost.txt" if missing == "result" else "a.txt"
+def test_merge_rejects_claims_naming_another_document():
+    c = claim("ghost.txt", "bridge")
     with pytest.raises(Exception, match="ghost.txt"):
-        merge([make_doc("a.txt")], [result(doc_id, item(c))], lexicon=LEXICON)
+        merge([make_doc("a.txt")], [result("a.txt", item(c))], lexicon=LEXICON)
+
+
+def test_merge_rejects_a_document_given_twice():
+    with pytest.raises(Exception, match="a.txt"):
+        merge([make_doc("a.txt"), make_doc("a.txt")], [], lexicon=LEXICON)
 
 
 def test_merge_maps_names_with_shipped_lexicon():

@@ -9,12 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import records
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import report as report_mod
 from pipeline.errors import ResolutionError
-from pipeline.merge import load_resolutions, merge
+from pipeline.merge import load_resolutions
+from pipeline.merge import merge as merge_records
 from pipeline.models import (
     Claim,
     ConflictReport,
@@ -76,6 +78,11 @@ LEXICON = [
     ),
 ]
 
+
+
+def merge(docs, results, **kwargs):
+    """The merge over Documents and their results, as the workflow's records."""
+    return merge_records(records(docs, results), **kwargs)
 
 def make_doc(doc_id):
     text = f"Text of {doc_id}: " + " ".join(f"w{doc_id}{i}" for i in range(30))
