@@ -30,6 +30,7 @@ from .models import (
     Resolution,
 )
 from .publish import write_bytes, write_text  # noqa: F401 - the single-file writers, re-exported
+from .review import TextSource, no_text, render_review
 
 SCHEMAS: dict[str, object] = {
     "exercises.schema.json": Dataset,
@@ -100,6 +101,7 @@ OUTPUTS = {
     "conflicts_md": "reports/conflicts.md",
     "corrections": "reports/corrections.json",
     "corrections_md": "reports/corrections.md",
+    "review": "reports/review.html",
     "claims_csv": "extracted/claims.csv",
     "claims_dtypes": "extracted/claims.dtypes.json",
     "claims_parquet": "extracted/claims.parquet",
@@ -109,14 +111,24 @@ OUTPUTS = {
 SCHEMAS_DIR = "schemas"
 
 
-def render_all(dataset: Dataset, conflicts: ConflictReport, corrections: CorrectionReport) -> dict[str, bytes]:
-    """Every output of a run, rendered: path relative to the output folder → bytes."""
+def render_all(
+    dataset: Dataset,
+    conflicts: ConflictReport,
+    corrections: CorrectionReport,
+    source_text: TextSource = no_text,
+) -> dict[str, bytes]:
+    """Every output of a run, rendered: path relative to the output folder → bytes.
+
+    source_text (TextSource): A source's raw text by doc_id, for the quotes' context on the
+        review page. Defaults to none (quotes shown alone).
+    """
     rendered = {
         "dataset": to_json(dataset),
         "conflicts": to_json(conflicts),
         "conflicts_md": conflicts_markdown(dataset, conflicts),
         "corrections": to_json(corrections),
         "corrections_md": corrections_markdown(corrections),
+        "review": render_review(dataset, conflicts, corrections, source_text),
         "claims_csv": claims_csv(dataset),
         "claims_dtypes": json.dumps(CLAIM_DTYPES, indent=2) + "\n",
     }
@@ -132,16 +144,17 @@ def write_all(
     dataset: Dataset,
     conflicts: ConflictReport,
     corrections: CorrectionReport,
+    source_text: TextSource = no_text,
 ) -> list[Path]:
-    """Write the dataset, its flat tables, the reports (JSON and Markdown) and the schemas under
-    ``out_dir``.
+    """Write the dataset, its flat tables, the reports (JSON, Markdown, the review page) and the
+    schemas under ``out_dir``.
 
     Everything is rendered before the first file is written, and the files replace the previous
     ones as one set (``publish.write_set``): together or not at all.
 
     RETURNS (list[Path]): The files written.
     """
-    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections))
+    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections, source_text))
 
 
 # --------------------------------------------------------------------------- flat tables
@@ -433,9 +446,11 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
         "",
         f"Suggested values: {CONSENSUS_RULE}",
         "",
-        f"To decide a conflict, paste its YAML entry into `{RESOLUTIONS_FILE}`, edit `value` and "
-        "`note`, and rerun. A decision applies while its fingerprint matches the evidence; when "
-        "the evidence changes it turns stale and the conflict reopens.",
+        "To decide a conflict, run `python -m pipeline decide ID --value V --note \"...\"` (or "
+        f"`--accept-suggestion`), or paste its YAML entry into `{RESOLUTIONS_FILE}` and edit `value` "
+        "and `note`; then rerun. `reports/review.html` shows every conflict with its sources in "
+        "context. A decision applies while its fingerprint matches the evidence; when the evidence "
+        "changes it turns stale and the conflict reopens.",
         "",
     ]
 
@@ -532,8 +547,8 @@ def _conflict_section(conflict: Conflict, name: str) -> list[str]:
 def corrections_markdown(report: CorrectionReport) -> str:
     """``reports/corrections.md``: applied edits grouped by rule, then suggestions not applied."""
     lines = ["# Corrections", ""]
-    applied = _by_rule(report.corrections)
-    suggested = _by_rule(report.suggestions)
+    applied = by_rule(report.corrections)
+    suggested = by_rule(report.suggestions)
     lines += [
         f"{_count(len(report.corrections), 'edit')} applied by {_count(len(applied), 'rule')}; "
         f"{_count(len(report.suggestions), 'suggestion')} not applied.",
@@ -561,7 +576,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _by_rule(items: Sequence[Correction]) -> dict[str, list[Correction]]:
+def by_rule(items: Sequence[Correction]) -> dict[str, list[Correction]]:
+    """Corrections grouped by rule (sorted), each group in document and offset order."""
     groups: dict[str, list[Correction]] = defaultdict(list)
     for c in sorted(items, key=lambda c: (c.rule, c.doc_id, c.start, c.end)):
         groups[c.rule].append(c)

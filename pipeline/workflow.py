@@ -239,7 +239,8 @@ def _run_locked(
         notify(warning)
     correction_report = corrections(runs)
     progress("merge: done")
-    publish.replace_all(out_dir, report.render_all(dataset, conflict_report, correction_report))
+    raw_texts = {r.document.doc_id: r.document.raw_text for r in runs}  # the review page's quote context
+    publish.replace_all(out_dir, report.render_all(dataset, conflict_report, correction_report, raw_texts.get))
     progress("report: written")
     pruned = store.prune()
 
