@@ -22,8 +22,21 @@ install: $(STAMP) ## Create .venv and install the package (done by every target 
 extract: $(STAMP) ## Run the pipeline on raw/ into extracted/, reports/ and schemas/
 	$(PY) -m pipeline extract
 
+CHROMIUM ?= chromium
+SCREENSHOT := docs/review.png
+
+.PHONY: review
+review: extract ## Write reports/review.html (with every output) and its screenshot docs/review.png (needs chromium)
+	@command -v $(CHROMIUM) >/dev/null || { echo "make review: $(CHROMIUM) not found (apt-get install -y chromium)"; exit 1; }
+	@mkdir -p $(dir $(SCREENSHOT))
+	@profile=$$(mktemp -d); \
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --hide-scrollbars --user-data-dir=$$profile \
+		--window-size=1280,1400 --screenshot=$(SCREENSHOT) file://$(CURDIR)/reports/review.html 2>/dev/null; \
+	status=$$?; rm -rf $$profile; test $$status -eq 0 && echo "wrote $(SCREENSHOT); open reports/review.html in a browser"
+
 .PHONY: test
-test: $(STAMP) ## Run the tests (unit, golden, determinism, schema drift)
+test: $(STAMP) ## Run the tests (unit, golden, determinism, schema drift, the review page in headless Chromium)
 	$(PY) -m pytest
 
 .PHONY: eval

@@ -119,6 +119,21 @@ def cmd_schemas(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_decide(args: argparse.Namespace, console: Console) -> int:
+    from .decide import decide
+    from .merge import format_value
+
+    done = decide(
+        _out_dir(args.out), args.conflict, value=args.value, accept_suggestion=args.accept_suggestion, note=args.note
+    )
+    c = done.conflict
+    print(
+        f"{'Updated' if done.replaced else 'Added'} the decision on {c.id} ({c.exercise_id} {c.field} = "
+        f"{format_value(done.resolution.value)}) at {done.where}. Run `make extract` to apply it."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -198,6 +213,28 @@ def build_parser() -> argparse.ArgumentParser:
     outputs(p)
     jobs(p)
     p.set_defaults(func=cmd_merge)
+    p = sub.add_parser(
+        "decide",
+        help="record a decision on a conflict in reports/resolutions.yaml",
+        description="Write or update the entry for a conflict in reports/resolutions.yaml, with the conflict's "
+        "fingerprint from the last run's reports/conflicts.json; other entries and comments are kept. "
+        "Run extract again to apply it.",
+    )
+    p.add_argument("conflict", metavar="CONFLICT_ID", help="the conflict's id, as reports/review.html shows it")
+    choice = p.add_mutually_exclusive_group(required=True)
+    choice.add_argument(
+        "--value", help="the decided value as the reports show it: 30, 20-30, yes, no, 2x/day, 1-2x/week, none"
+    )
+    choice.add_argument("--accept-suggestion", action="store_true", help="decide the suggested value")
+    p.add_argument("--note", help="why (default: the note of the entry being updated, or none)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=paths.ROOT,
+        help="output folder of the last run, holding reports/ (default: the repository root)",
+    )
+    debug(p)
+    p.set_defaults(func=cmd_decide)
     p = sub.add_parser(
         "schemas",
         help="write JSON Schema files generated from the pydantic models",

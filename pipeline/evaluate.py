@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, merge, paths, workflow
+from .executors import default_jobs
 
 FIELDS = ("exercise", "hold_seconds", "reps", "sets", "per_side")
 CORPORA = {
@@ -97,8 +98,9 @@ def judged(pred: dict[str, set[tuple]], gold: dict[str, set[tuple]]) -> dict[str
 def predict(raw_dir: Path) -> list[tuple[str, str, dict]]:
     """Run the pipeline (cached) and list (doc, exercise id, claim values)."""
     store = cache.StageCache(paths.ROOT / paths.CACHE)
-    runs = workflow.process_documents(raw_dir, root=raw_dir.resolve().parent, store=store).runs
-    dataset, _ = merge.merge([r.document for r in runs], [r.result for r in runs if r.result])
+    options = workflow.Options(jobs=default_jobs())
+    batch = workflow.process_documents(raw_dir, root=raw_dir.resolve().parent, store=store, options=options)
+    dataset, _ = merge.merge(batch.records)
     return [(c.doc_id, ex.id, c.model_dump()) for ex in dataset.exercises for c in ex.claims]
 
 

@@ -57,6 +57,7 @@ from .models import (
     Evidence,
     Exercise,
     FieldName,
+    FieldOrigin,
     Frequency,
     LexiconEntry,
     OrphanedResolution,
@@ -350,7 +351,15 @@ def read_resolutions(path: str | Path) -> Decisions:
     path = Path(path)
     if not path.exists():
         return Decisions()
-    data = path.read_bytes()
+    return parse_resolutions(path.read_bytes(), path)
+
+
+def parse_resolutions(data: bytes, path: str | Path) -> Decisions:
+    """Read the curators' decisions from the bytes of a resolutions file (see ``read_resolutions``).
+
+    path (Path): Where the bytes are, or will be, written; messages name it.
+    """
+    path = Path(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -461,7 +470,7 @@ def orphan(
 
 _FIX_FORMAT = (
     "Each entry is a '- conflict: c-...' line followed by indented 'value:', 'note:' and "
-    "'fingerprint:' lines; copy the entry from reports/conflicts.md"
+    "'fingerprint:' lines; python -m pipeline decide writes them"
 )
 _CONFLICT_ID = re.compile(CONFLICT_ID)
 _FINGERPRINT = re.compile(FINGERPRINT)
@@ -525,7 +534,7 @@ def _read_entry(loader: yaml.SafeLoader, path: Path, node: yaml.Node) -> Resolut
             path,
             _line(conflict_node),
             f"conflict {_brief(conflict)} is not a conflict id",
-            "Copy the id ('c-' + 10 hex) from reports/conflicts.md",
+            "Copy the id ('c-' + 10 hex) from reports/review.html",
         )
     fp, fp_node = fields["fingerprint"]
     if isinstance(fp_node, yaml.ScalarNode) and fp_node.style is None:
@@ -535,7 +544,7 @@ def _read_entry(loader: yaml.SafeLoader, path: Path, node: yaml.Node) -> Resolut
             path,
             _line(fp_node),
             f"fingerprint {_brief(fp)} is not 16 hex digits",
-            "Copy the fingerprint from reports/conflicts.md",
+            "Copy the fingerprint from reports/review.html",
         )
     note, note_node = fields.get("note", ("", node))
     if note is None or note == "":
@@ -711,11 +720,7 @@ def merge(
 
     decided = _index_resolutions(decisions.entries)
     conflicts = [_apply(c, decided.get(c.id), decisions.where) for c in sorted(conflicts, key=lambda c: c.id)]
-    decisions: dict[str, dict[str, object]] = defaultdict(dict)
-    for c in conflicts:
-        if c.status == "resolved" and c.resolution is not None:
-            decisions[c.exercise_id][c.field] = c.resolution.value
-    exercises = [e.model_copy(update=decisions[e.id]) if e.id in decisions else e for e in exercises]
+    exercises = _with_origins(exercises, conflicts)
     live_ids = {c.id for c in conflicts}
     known_ids = {e.id for e in exercises} | set(by_id) | {e.id for e in (previous.exercises if previous else ())}
     known = {conflict_id(e, f): (e, f) for e in known_ids for f in FIELDS}
@@ -729,6 +734,23 @@ def merge(
         unnamed=sorted(unnamed, key=lambda u: (u.doc_id, u.start, u.end, u.heading)),
     )
     return dataset, ConflictReport(conflicts=conflicts, orphaned=orphaned)
+
+
+def _with_origins(exercises: Sequence[Exercise], conflicts: Sequence[Conflict]) -> list[Exercise]:
+    """Exercises with each contested field's origin, and the decided value where a decision applies."""
+    origins: dict[str, dict[str, FieldOrigin]] = defaultdict(dict)
+    values: dict[str, dict[str, object]] = defaultdict(dict)
+    for c in conflicts:
+        decided = c.status == "resolved" and c.resolution is not None
+        origins[c.exercise_id][c.field] = FieldOrigin(decided=decided, conflict=c.id)
+        if decided:
+            values[c.exercise_id][c.field] = c.resolution.value  # type: ignore[union-attr]
+    return [
+        e.model_copy(update={**values[e.id], "origins": {f: origins[e.id][f] for f in FIELDS if f in origins[e.id]}})
+        if e.id in origins
+        else e
+        for e in exercises
+    ]
 
 
 def _index_resolutions(resolutions: Sequence[Resolution]) -> dict[str, Resolution]:

@@ -536,6 +536,16 @@ class Source(Record):
     family: str = Field(min_length=1, description="Near-duplicate family id; members are not independent.")
 
 
+class FieldOrigin(Record):
+    """Where an exercise's value for a field on which the sources disagree came from."""
+
+    decided: bool = Field(
+        description="True: the value is the curator's decision on the conflict (reports/resolutions.yaml); "
+        "false: it is the conflict's suggested value, undecided (the conflict is open or stale)."
+    )
+    conflict: str = Field(pattern=CONFLICT_ID, description="The conflict on this field (reports/conflicts.json).")
+
+
 class Exercise(Record):
     """One canonical exercise with the consensus values and every source's claim."""
 
@@ -550,6 +560,11 @@ class Exercise(Record):
     per_side: bool | None = Field(description="Consensus side flag.")
     frequency: Frequency | None = Field(default=None, description="Consensus frequency.")
     review: bool = Field(default=False, description="True when the name matched no lexicon entry.")
+    origins: dict[FieldName, FieldOrigin] = Field(
+        default_factory=dict,
+        description="The fields on which the sources disagree, each with its conflict id and whether its value "
+        "was decided by a curator; a field not listed has the value its sources agree on.",
+    )
     claims: list[Claim] = Field(description="Claims sorted by doc_id.")
 
 

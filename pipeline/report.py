@@ -18,17 +18,20 @@ from pydantic import BaseModel, TypeAdapter
 from . import paths, publish
 from .merge import CONSENSUS_RULE, RESOLUTIONS_FILE, format_value
 from .models import (
+    Claim,
     Conflict,
     ConflictReport,
     Correction,
     CorrectionReport,
     Dataset,
     DocumentRecord,
+    Exercise,
     Frequency,
     Range,
     Resolution,
 )
 from .publish import write_bytes, write_text  # noqa: F401 - the single-file writers, re-exported
+from .review import TextSource, no_text, render_review
 
 SCHEMAS: dict[str, object] = {
     "exercises.schema.json": Dataset,
@@ -99,7 +102,11 @@ OUTPUTS = {
     "conflicts_md": "reports/conflicts.md",
     "corrections": "reports/corrections.json",
     "corrections_md": "reports/corrections.md",
+    "review": "reports/review.html",
     "claims_csv": "extracted/claims.csv",
+    "claims_dtypes": "extracted/claims.dtypes.json",
+    "claims_parquet": "extracted/claims.parquet",
+    "exercises_parquet": "extracted/exercises.parquet",
 }
 """Files ``write_all`` writes, relative to its output folder (plus ``schemas/``)."""
 SCHEMAS_DIR = "schemas"
@@ -110,11 +117,14 @@ def render_all(
     conflicts: ConflictReport,
     corrections: CorrectionReport,
     records: Sequence[DocumentRecord] = (),
+    source_text: TextSource = no_text,
 ) -> dict[str, bytes]:
     """Every output of a run, rendered: path relative to the output folder → bytes.
 
     records (Sequence[DocumentRecord]): The run's documents; the text extracted from each PDF and
         DOCX among them is published at ``paths.extracted_text`` (what its offsets point into).
+    source_text (TextSource): A source's raw text by doc_id, for the quotes' context on the
+        review page. Defaults to none (quotes shown alone).
     """
     rendered = {
         "dataset": to_json(dataset),
@@ -122,9 +132,13 @@ def render_all(
         "conflicts_md": conflicts_markdown(dataset, conflicts),
         "corrections": to_json(corrections),
         "corrections_md": corrections_markdown(corrections),
+        "review": render_review(dataset, conflicts, corrections, source_text),
         "claims_csv": claims_csv(dataset),
+        "claims_dtypes": json.dumps(CLAIM_DTYPES, indent=2) + "\n",
     }
     files = {OUTPUTS[key]: text.encode("utf-8") for key, text in rendered.items()}
+    files[OUTPUTS["claims_parquet"]] = parquet_bytes(claims_frame(dataset), CLAIM_DTYPES)
+    files[OUTPUTS["exercises_parquet"]] = parquet_bytes(exercises_frame(dataset), EXERCISE_DTYPES)
     files.update({f"{SCHEMAS_DIR}/{name}": text.encode("utf-8") for name, text in schema_files().items()})
     files.update(extracted_texts(records))
     return files
@@ -144,68 +158,194 @@ def write_all(
     dataset: Dataset,
     conflicts: ConflictReport,
     corrections: CorrectionReport,
+    source_text: TextSource = no_text,
 ) -> list[Path]:
-    """Write the dataset, both reports (JSON and Markdown) and the schemas under ``out_dir``.
+    """Write the dataset, its flat tables, the reports (JSON, Markdown, the review page) and the
+    schemas under ``out_dir``.
 
     Everything is rendered before the first file is written, and the files replace the previous
     ones as one set (``publish.write_set``): together or not at all.
 
     RETURNS (list[Path]): The files written.
     """
-    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections))
+    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections, source_text))
 
 
-CLAIM_COLUMNS = [
-    "exercise_id",
-    "exercise_name",
-    "doc_id",
-    "name_as_written",
-    "name_inferred",
-    "hold_min",
-    "hold_max",
-    "reps_min",
-    "reps_max",
-    "sets_min",
-    "sets_max",
-    "per_side",
-    "scopes",
-    "evidence",
-]
+# --------------------------------------------------------------------------- flat tables
+
+_PREFIX = {"hold_seconds": "hold", "reps": "reps", "sets": "sets", "per_side": "per_side", "frequency": "frequency"}
+"""Field → the prefix of its columns in the flat tables."""
+
+VALUE_DTYPES: dict[str, str] = {
+    "hold_min": "Int64",
+    "hold_max": "Int64",
+    "reps_min": "Int64",
+    "reps_max": "Int64",
+    "sets_min": "Int64",
+    "sets_max": "Int64",
+    "per_side": "boolean",
+    "frequency_min": "Int64",
+    "frequency_max": "Int64",
+    "frequency_period": "string",
+}
+"""The value columns claims and exercises share: ranges as min and max, the frequency as times per period."""
+
+CLAIM_DTYPES: dict[str, str] = {
+    "exercise_id": "string",
+    "exercise_name": "string",
+    "doc_id": "string",
+    "name_as_written": "string",
+    "name_inferred": "boolean",
+    "mapping": "string",
+    "mapping_score": "float64",
+    **VALUE_DTYPES,
+    "hold_scope": "string",
+    "reps_scope": "string",
+    "sets_scope": "string",
+    "per_side_scope": "string",
+    "frequency_scope": "string",
+    "evidence": "string",
+}
+"""Columns of ``extracted/claims.csv`` and ``claims.parquet`` and their pandas dtypes (nullable:
+``Int64``, ``boolean``, ``string``); also written beside the CSV as ``claims.dtypes.json``."""
+
+EXERCISE_DTYPES: dict[str, str] = {
+    "id": "string",
+    "name": "string",
+    "aliases": "list",
+    "category": "string",
+    "position": "string",
+    **VALUE_DTYPES,
+    "review": "boolean",
+    "sources": "Int64",
+    "doc_ids": "list",
+    **{
+        f"{prefix}_{part}": kind
+        for prefix in _PREFIX.values()
+        for part, kind in (("conflict", "string"), ("decided", "boolean"))
+    },
+}
+"""Columns of ``extracted/exercises.parquet``: 'list' is a list of strings (Arrow ``list<string>``)."""
+
+PARQUET_OPTIONS: dict[str, object] = {
+    "version": "2.6",
+    "compression": "zstd",
+    "compression_level": 9,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "data_page_version": "1.0",
+    "write_page_index": False,
+    "store_schema": True,  # carries the pandas metadata that restores Int64, boolean and string
+}
+"""Writer options, pinned: the bytes of a Parquet file depend on them (and on the pyarrow version,
+which pyproject.toml pins for that reason)."""
 
 
-def claims_csv(dataset: Dataset) -> str:
-    """Every claim as one row of a flat table (for spreadsheets and pandas users)."""
+def _values(record: Claim | Exercise) -> dict[str, object]:
+    """The ``VALUE_DTYPES`` cells of a claim or an exercise."""
+    bounds = {"hold": record.hold_seconds, "reps": record.reps, "sets": record.sets}
+    cells: dict[str, object] = {}
+    for prefix, value in bounds.items():
+        cells[f"{prefix}_min"], cells[f"{prefix}_max"] = (value.min, value.max) if value else (None, None)
+    cells["per_side"] = record.per_side
+    f = record.frequency
+    cells["frequency_min"], cells["frequency_max"] = (f.times.min, f.times.max) if f else (None, None)
+    cells["frequency_period"] = f.period if f else None
+    return cells
+
+
+def _typed(rows: list[dict[str, object]], dtypes: dict[str, str]):
+    """A DataFrame of ``rows`` with the columns and nullable dtypes of ``dtypes``."""
     import pandas as pd
 
-    def bounds(value: object) -> tuple[object, object]:
-        return (value.min, value.max) if value is not None else (None, None)  # type: ignore[attr-defined]
+    frame = pd.DataFrame(rows, columns=list(dtypes))
+    return frame.astype({c: d for c, d in dtypes.items() if d != "list"})
 
+
+def claims_frame(dataset: Dataset):
+    """Every claim as one row (exercise × source): values as nullable integers and booleans, each
+    value's scope, and the evidence as a JSON list of ``{quote, start, end, field, rule, scope}``."""
     rows = []
     for ex in dataset.exercises:
         for c in ex.claims:
-            (h0, h1), (r0, r1), (s0, s1) = bounds(c.hold_seconds), bounds(c.reps), bounds(c.sets)
             rows.append(
-                [
-                    ex.id,
-                    ex.name,
-                    c.doc_id,
-                    c.name_as_written,
-                    c.name_inferred,
-                    h0,
-                    h1,
-                    r0,
-                    r1,
-                    s0,
-                    s1,
-                    c.per_side,
-                    ";".join(f"{k}={v}" for k, v in sorted(c.scopes.items())),
-                    " | ".join(f"{e.field}@{e.start}-{e.end}" for e in c.evidence),
-                ]
+                {
+                    "exercise_id": ex.id,
+                    "exercise_name": ex.name,
+                    "doc_id": c.doc_id,
+                    "name_as_written": c.name_as_written or None,  # an inferred name is null, not ""
+                    "name_inferred": c.name_inferred,
+                    "mapping": c.mapping,
+                    "mapping_score": c.mapping_score,
+                    **_values(c),
+                    **{
+                        f"{prefix}_scope": c.scopes.get(name, "stated") if getattr(c, name) is not None else None
+                        for name, prefix in _PREFIX.items()
+                    },
+                    "evidence": json.dumps(
+                        [e.model_dump(mode="json") for e in c.evidence], ensure_ascii=False, separators=(",", ":")
+                    ),
+                }
             )
-    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    for col in ("hold_min", "hold_max", "reps_min", "reps_max", "sets_min", "sets_max"):
-        frame[col] = frame[col].astype("Int64")
-    return frame.to_csv(index=False, lineterminator="\n")
+    return _typed(rows, CLAIM_DTYPES)
+
+
+def exercises_frame(dataset: Dataset):
+    """Every exercise as one row: consensus values, how many sources, and for each field the
+    conflict on it and whether its value was decided by a curator."""
+    rows = []
+    for ex in dataset.exercises:
+        doc_ids = sorted({c.doc_id for c in ex.claims})
+        row: dict[str, object] = {
+            "id": ex.id,
+            "name": ex.name,
+            "aliases": list(ex.aliases),
+            "category": ex.category,
+            "position": ex.position,
+            **_values(ex),
+            "review": ex.review,
+            "sources": len(doc_ids),
+            "doc_ids": doc_ids,
+        }
+        for name, prefix in _PREFIX.items():
+            origin = ex.origins.get(name)  # type: ignore[call-overload]
+            row[f"{prefix}_conflict"] = origin.conflict if origin else None
+            row[f"{prefix}_decided"] = bool(origin and origin.decided)
+        rows.append(row)
+    return _typed(rows, EXERCISE_DTYPES)
+
+
+def claims_csv(dataset: Dataset) -> str:
+    """``extracted/claims.csv``: ``claims_frame`` as CSV (RFC 4180: CRLF line ends, so a field
+    holding a line break of either kind is quoted); read it back with ``read_claims_csv``."""
+    return claims_frame(dataset).to_csv(index=False, lineterminator="\r\n")
+
+
+def read_claims_csv(path: str | Path):
+    """``claims.csv`` as the same typed frame ``claims.parquet`` gives: the dtypes of
+    ``CLAIM_DTYPES``, and only an empty field as null (a name such as 'NA' stays text)."""
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=CLAIM_DTYPES, keep_default_na=False, na_values=[""])
+
+
+def parquet_bytes(frame, dtypes: dict[str, str]) -> bytes:
+    """``frame`` as a Parquet file with the Arrow types of ``dtypes``, reproducibly: pinned writer
+    options, and the pandas metadata (which restores the dtypes on ``pandas.read_parquet``)
+    without the library versions it would otherwise record."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = {"string": pa.string(), "Int64": pa.int64(), "boolean": pa.bool_(), "float64": pa.float64()}
+    schema = pa.schema([(c, pa.list_(pa.string()) if d == "list" else arrow[d]) for c, d in dtypes.items()])
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    for key in ("creator", "pandas_version"):
+        meta.pop(key, None)
+    table = table.replace_schema_metadata({b"pandas": json.dumps(meta, sort_keys=True).encode("utf-8")})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    return sink.getvalue().to_pybytes()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -320,9 +460,11 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
         "",
         f"Suggested values: {CONSENSUS_RULE}",
         "",
-        f"To decide a conflict, paste its YAML entry into `{RESOLUTIONS_FILE}`, edit `value` and "
-        "`note`, and rerun. A decision applies while its fingerprint matches the evidence; when "
-        "the evidence changes it turns stale and the conflict reopens.",
+        "To decide a conflict, run `python -m pipeline decide ID --value V --note \"...\"` (or "
+        f"`--accept-suggestion`), or paste its YAML entry into `{RESOLUTIONS_FILE}` and edit `value` "
+        "and `note`; then rerun. `reports/review.html` shows every conflict with its sources in "
+        "context. A decision applies while its fingerprint matches the evidence; when the evidence "
+        "changes it turns stale and the conflict reopens.",
         "",
     ]
 
@@ -419,8 +561,8 @@ def _conflict_section(conflict: Conflict, name: str) -> list[str]:
 def corrections_markdown(report: CorrectionReport) -> str:
     """``reports/corrections.md``: applied edits grouped by rule, then suggestions not applied."""
     lines = ["# Corrections", ""]
-    applied = _by_rule(report.corrections)
-    suggested = _by_rule(report.suggestions)
+    applied = by_rule(report.corrections)
+    suggested = by_rule(report.suggestions)
     lines += [
         f"{_count(len(report.corrections), 'edit')} applied by {_count(len(applied), 'rule')}; "
         f"{_count(len(report.suggestions), 'suggestion')} not applied.",
@@ -448,7 +590,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _by_rule(items: Sequence[Correction]) -> dict[str, list[Correction]]:
+def by_rule(items: Sequence[Correction]) -> dict[str, list[Correction]]:
+    """Corrections grouped by rule (sorted), each group in document and offset order."""
     groups: dict[str, list[Correction]] = defaultdict(list)
     for c in sorted(items, key=lambda c: (c.rule, c.doc_id, c.start, c.end)):
         groups[c.rule].append(c)

@@ -9,6 +9,7 @@ nothing changed stops at the manifest (``manifest``) before loading anything.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import sys
@@ -302,7 +303,7 @@ def _run_locked(
         notify(warning)
     correction_report = corrections(records)
     progress("merge: done")
-    files = report.render_all(dataset, conflict_report, correction_report, records)
+    files = report.render_all(dataset, conflict_report, correction_report, records, source_text(records, root))
     publish.replace_all(out_dir, files, owned=[paths.TEXTS])
     progress("report: written")
     pruned = store.prune()
@@ -325,6 +326,29 @@ def _run_locked(
         key = f"{c.status} {c.kind}"
         summary.conflicts[key] = summary.conflicts.get(key, 0) + 1
     return summary, list(files)
+
+
+def source_text(records: list[DocumentRecord], root: Path) -> Callable[[str], str | None]:
+    """A document's raw text by doc_id, read again from its file when asked (the records hold no
+    texts): the quotes' context on the review page. None when the file changed since the run."""
+    by_id = {r.doc_id: r for r in records}
+
+    @functools.lru_cache(maxsize=16)
+    def read(doc_id: str) -> str | None:
+        record = by_id.get(doc_id)
+        if record is None:
+            return None
+        if record.extracted_text is not None:
+            return record.extracted_text
+        try:
+            data = (root / record.path).read_bytes()
+            if hashlib.sha256(data).hexdigest() != record.sha256:
+                return None
+            return ingest.decode(data, record.path)
+        except (OSError, PipelineError):
+            return None
+
+    return read
 
 
 def _sources_in(path: Path) -> int:

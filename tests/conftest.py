@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from pipeline.ingest import build_document
-from pipeline.models import Document
+from pipeline.models import Document, LexiconEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -66,6 +66,59 @@ def seed_runs():
     results = list(workflow.stage_records(ROOT / "raw", root=ROOT, upto="extract"))
     assert len(docs) == len(results) == 5
     return list(zip(docs, results, strict=True))
+
+
+# --------------------------------------------------------------------------- browser
+
+#: Flags for headless Chromium on a machine without network or display (as root).
+CHROMIUM_FLAGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser is downloaded); the test is
+    skipped, with the reason, when the chromium package is not installed."""
+    import shutil
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium package is not installed (apt-get install -y chromium; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(path)``: the page at ``path`` loaded from file://, and the list of problems it
+    reported (console errors, uncaught exceptions, dialogs such as an injected alert)."""
+    pages = []
+
+    def load(path: Path):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        pages.append(page)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda err: problems.append(f"uncaught: {err}"))
+        page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("request", lambda r: problems.append(f"request: {r.url}") if not r.url.startswith("file:") else None)
+        page.goto(Path(path).resolve().as_uri())
+        page.wait_for_load_state("load")
+        return page, problems
+
+    yield load
+    for page in pages:
+        page.close()
 
 
 # --------------------------------------------------------------------------- normalize
@@ -140,27 +193,44 @@ def edited():
     return apply_edits
 
 
+def plain_document(text: str, *, doc_id: str = "t.txt", sections=None, raw: str | None = None, pieces=None) -> Document:
+    """A Document without ingest: ``text`` is the clean text (and the raw text unless ``raw`` is given)."""
+    return Document(
+        doc_id=doc_id,
+        path=f"raw/{doc_id}",
+        sha256="0" * 64,
+        format="text",
+        kind="article",
+        kind_reason="test",
+        title=None,
+        raw_text=text if raw is None else raw,
+        text=text,
+        alignment=pieces or [],
+        sections=sections or [],
+    )
+
+
 @pytest.fixture(scope="session")
 def text_document():
-    """``text_document(text, sections=, raw=, pieces=)``: a Document without ingest (text is the input)."""
-    from pipeline.models import Document
+    """``text_document(text, doc_id=, sections=, raw=, pieces=)``: a Document without ingest (text is the input)."""
+    return plain_document
 
-    def make(text: str, *, sections=None, raw: str | None = None, pieces=None) -> Document:
-        return Document(
-            doc_id="t.txt",
-            path="raw/t.txt",
-            sha256="0" * 64,
-            format="text",
-            kind="article",
-            kind_reason="test",
-            title=None,
-            raw_text=text if raw is None else raw,
-            text=text,
-            alignment=pieces or [],
-            sections=sections or [],
-        )
 
-    return make
+def lexicon_entry(exercise_id: str, name: str, aliases: list[str] | None = None, **facts) -> LexiconEntry:
+    """A curated lexicon entry for tests: ``aliases`` default to the name in lower case; ``facts``
+    override the other fields (a supine, bilateral lower-back stretch)."""
+    fields = {
+        "category": "stretch",
+        "position": "supine",
+        "laterality": "bilateral",
+        "region": ["lower back"],
+        "equipment": [],
+        "muscles": [],
+        "description": "test entry",
+        "variant_of": None,
+        "source": "curated",
+    }
+    return LexiconEntry(id=exercise_id, name=name, aliases=aliases or [name.lower()], **{**fields, **facts})
 
 
 # --------------------------------------------------------------------------- hostile text

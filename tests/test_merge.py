@@ -38,6 +38,7 @@ from pipeline.models import (
     Evidence,
     Exercise,
     ExerciseClaims,
+    FieldOrigin,
     Frequency,
     LexiconEntry,
     OrphanedResolution,
@@ -672,9 +673,10 @@ def conflicting(quote="hold 30 s"):
 def test_merge_resolution_loop(tmp_path, decided):
     path = tmp_path / "reports" / "resolutions.yaml"
     assert load_resolutions(path) == []  # missing file: no decisions
-    _, report = run(conflicting())
+    dataset, report = run(conflicting())
     conflict = report.conflicts[0]
     assert conflict.status == "open"
+    assert dataset.exercises[0].origins == {"hold_seconds": FieldOrigin(decided=False, conflict=conflict.id)}
 
     path.parent.mkdir()
     path.write_text(
@@ -691,6 +693,7 @@ def test_merge_resolution_loop(tmp_path, decided):
     assert conflict.status == "resolved"
     assert conflict.resolution == resolutions[0]
     assert dataset.exercises[0].hold_seconds == decided
+    assert dataset.exercises[0].origins == {"hold_seconds": FieldOrigin(decided=True, conflict=conflict.id)}
     assert report.orphaned == []
 
     # the evidence changes: the decision is kept and shown, the conflict reopens
@@ -699,6 +702,7 @@ def test_merge_resolution_loop(tmp_path, decided):
     assert conflict.status == "stale"
     assert conflict.resolution == resolutions[0]
     assert dataset.exercises[0].hold_seconds == conflict.suggested != decided
+    assert dataset.exercises[0].origins["hold_seconds"].decided is False
 
 
 BRIDGE_HOLD = conflict_id("bridge", "hold_seconds")

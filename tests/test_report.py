@@ -26,6 +26,7 @@ from pipeline.models import (
     Document,
     DocumentResult,
     Evidence,
+    Exercise,
     ExerciseClaims,
     Frequency,
     LexiconEntry,
@@ -566,3 +567,127 @@ def test_report_corrections_markdown_quotes_edits_as_code(before):
     tokens = [t for tok in MarkdownIt("commonmark").parse(md) if tok.type == "inline" for t in tok.children]
     assert json.dumps(before, ensure_ascii=False) in [t.content for t in tokens if t.type == "code_inline"]
     assert not [t for t in tokens if t.type.startswith(("html", "link", "em", "strong"))]
+
+
+# --------------------------------------------------------------------------- flat tables
+
+
+def inferred(doc_id, name):
+    """A claim whose name was inferred from its description: no name as written."""
+    return Claim(
+        doc_id=doc_id,
+        name_as_written="",
+        name_inferred=True,
+        mapping="inferred",
+        mapping_score=62.5,
+        hold_seconds=None,
+        reps=Range(min=5, max=8),
+        sets=None,
+        per_side=True,
+        frequency=Frequency(times=Range(min=1, max=2), period="day"),
+        scopes={"reps": "section"},
+        evidence=[Evidence(quote=name, start=0, end=len(name), field="name", rule="test")],
+    )
+
+
+def tables(tmp_path, **kwargs):
+    dataset, conflicts = merged(**kwargs)
+    write_all(tmp_path, dataset, conflicts, CORRECTIONS)
+    return dataset, conflicts
+
+
+@pytest.mark.parametrize("extra", [[inferred("c.txt", "lie down and lift")]])
+def test_report_claims_parquet_and_csv_give_the_same_typed_frame(tmp_path, extra):
+    import pandas as pd
+
+    tables(tmp_path, extra=extra)
+    parquet = pd.read_parquet(tmp_path / "extracted/claims.parquet")
+    csv = report_mod.read_claims_csv(tmp_path / "extracted/claims.csv")
+    pd.testing.assert_frame_equal(parquet, csv, check_exact=True)
+    assert {c: str(d) for c, d in parquet.dtypes.items()} == report_mod.CLAIM_DTYPES
+    # The sidecar is what a reader without this package passes to pandas.
+    dtypes = json.loads((tmp_path / "extracted/claims.dtypes.json").read_text())
+    assert dtypes == report_mod.CLAIM_DTYPES
+    plain = pd.read_csv(tmp_path / "extracted/claims.csv", dtype=dtypes, keep_default_na=False, na_values=[""])
+    pd.testing.assert_frame_equal(plain, parquet, check_exact=True)
+
+    row = parquet.set_index("doc_id").loc["c.txt"]
+    assert pd.isna(row["name_as_written"]) and row["name_inferred"]
+    assert (row["reps_min"], row["reps_max"], row["reps_scope"], row["per_side"]) == (5, 8, "section", True)
+    assert (row["frequency_min"], row["frequency_max"], row["frequency_period"]) == (1, 2, "day")
+    assert pd.isna(row["hold_min"]) and pd.isna(row["hold_scope"]) and pd.isna(parquet.loc[0, "per_side"])
+    assert [e["quote"] for e in json.loads(row["evidence"])] == ["lie down and lift"]
+
+
+def test_report_exercises_parquet_says_where_values_came_from(tmp_path):
+    import pandas as pd
+
+    _, first = merged()
+    [conflict] = first.conflicts
+    decision = Resolution(conflict=conflict.id, value=Range(min=20, max=20), fingerprint=conflict.fingerprint)
+    tables(tmp_path, resolutions=[decision])
+    frame = pd.read_parquet(tmp_path / "extracted/exercises.parquet")
+    expected = {c: "object" if d == "list" else d for c, d in report_mod.EXERCISE_DTYPES.items()}
+    assert {c: str(d) for c, d in frame.dtypes.items()} == expected
+    bridge = frame.set_index("id").loc["bridge"]
+    assert (bridge["hold_min"], bridge["hold_conflict"], bridge["hold_decided"]) == (20, conflict.id, True)
+    assert pd.isna(bridge["reps_conflict"]) and not bridge["reps_decided"]
+    assert list(bridge["doc_ids"]) == ["a.txt", "b.txt"] and bridge["sources"] == 2
+
+
+def test_report_parquet_is_reproducible_without_versions():
+    import pyarrow.parquet as pq
+
+    dataset, _ = merged(extra=[inferred("c.txt", "lie down and lift")])
+    first = report_mod.parquet_bytes(report_mod.claims_frame(dataset), report_mod.CLAIM_DTYPES)
+    assert report_mod.parquet_bytes(report_mod.claims_frame(dataset), report_mod.CLAIM_DTYPES) == first
+    meta = pq.read_metadata(pa_buffer(first)).metadata
+    pandas_meta = json.loads(meta[b"pandas"])
+    assert "creator" not in pandas_meta and "pandas_version" not in pandas_meta
+
+
+def pa_buffer(data: bytes):
+    import pyarrow as pa
+
+    return pa.BufferReader(data)
+
+
+table_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
+
+
+@given(
+    st.lists(
+        st.tuples(table_text, st.text(max_size=12), st.one_of(st.none(), st.booleans()), st.integers(0, 10_000)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_report_claims_csv_round_trips_any_text(rows):
+    """Names such as 'NA', 'null', '', quotes, commas and line breaks come back as written (or null)."""
+    import io
+
+    import pandas as pd
+
+    claims = [
+        Claim(
+            doc_id=f"{doc}.txt",
+            name_as_written=written,
+            mapping="alias",
+            mapping_score=round(score / 100, 2),
+            hold_seconds=Range(min=score, max=score),
+            reps=None,
+            sets=None,
+            per_side=side,
+            evidence=[Evidence(quote=doc, start=0, end=len(doc), field="name", rule="test")],
+        )
+        for doc, written, side, score in rows
+    ]
+    exercise = Exercise(
+        id="x", name=rows[0][0], aliases=[], hold_seconds=None, reps=None, sets=None, per_side=None, claims=claims
+    )
+    dataset = Dataset(sources=[], exercises=[exercise])
+    frame = report_mod.claims_frame(dataset)
+    pd.testing.assert_frame_equal(report_mod.read_claims_csv(io.StringIO(report_mod.claims_csv(dataset))), frame)
+    parquet = pd.read_parquet(io.BytesIO(report_mod.parquet_bytes(frame, report_mod.CLAIM_DTYPES)))
+    pd.testing.assert_frame_equal(parquet, frame, check_exact=True)
+    assert [pd.isna(v) for v in frame["name_as_written"]] == [not w for _, w, _, _ in rows]
