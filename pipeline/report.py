@@ -168,7 +168,7 @@ def write_all(
 
     RETURNS (list[Path]): The files written.
     """
-    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections, source_text))
+    return publish.write_set(out_dir, render_all(dataset, conflicts, corrections, source_text=source_text))
 
 
 # --------------------------------------------------------------------------- flat tables
@@ -460,7 +460,7 @@ def conflicts_markdown(dataset: Dataset, report: ConflictReport) -> str:
         "",
         f"Suggested values: {CONSENSUS_RULE}",
         "",
-        "To decide a conflict, run `python -m pipeline decide ID --value V --note \"...\"` (or "
+        'To decide a conflict, run `python -m pipeline decide ID --value V --note "..."` (or '
         f"`--accept-suggestion`), or paste its YAML entry into `{RESOLUTIONS_FILE}` and edit `value` "
         "and `note`; then rerun. `reports/review.html` shows every conflict with its sources in "
         "context. A decision applies while its fingerprint matches the evidence; when the evidence "

@@ -303,7 +303,9 @@ def _run_locked(
         notify(warning)
     correction_report = corrections(records)
     progress("merge: done")
-    files = report.render_all(dataset, conflict_report, correction_report, records, source_text(records, root))
+    files = report.render_all(
+        dataset, conflict_report, correction_report, records, source_text=source_text(records, root)
+    )
     publish.replace_all(out_dir, files, owned=[paths.TEXTS])
     progress("report: written")
     pruned = store.prune()

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import lexicon_entry, plain_document
+from conftest import lexicon_entry, plain_document, records
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,7 +72,7 @@ def build(sources: dict[str, tuple[str, str, str, int]], resolutions=(), unmatch
             claims.append(named_claim(doc_id, text, unmatched[doc_id]))
         docs.append(plain_document(text, doc_id=doc_id))
         results.append(DocumentResult(doc_id=doc_id, claims=claims, unnamed=[]))
-    dataset, conflicts = merge(docs, results, lexicon=LEXICON, resolutions=resolutions)
+    dataset, conflicts = merge(records(docs, results), lexicon=LEXICON, resolutions=resolutions)
     texts = {d.doc_id: d.raw_text for d in docs}
     return dataset, conflicts, texts
 

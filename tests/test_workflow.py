@@ -136,7 +136,7 @@ def test_workflow_unchanged_outputs_are_not_rewritten(tmp_path):
     (raw / "extra.txt").write_text("A note with no exercise in it at all.\n")
     workflow.run_all(raw, out)  # a new source: the dataset and the summary of sources change
     changed = sorted(k for k, t in times().items() if t != before.get(k))
-    assert changed == ["extracted/exercises.json", "reports/conflicts.md"]
+    assert changed == ["extracted/exercises.json", "reports/conflicts.md", "reports/review.html"]
 
 
 def test_workflow_never_modifies_raw(tmp_path):
