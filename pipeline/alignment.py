@@ -7,7 +7,7 @@ quote taken from the source always covers what the derived text said.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from .models import Piece
@@ -70,7 +70,7 @@ def to_source(pieces: Sequence[Piece], start: int, end: int) -> tuple[int, int]:
     """
     if not pieces:
         return start, end
-    starts = [p.start for p in pieces]
+    starts = _keys(pieces, "start")
     s = _locate(pieces, starts, start, is_end=False)
     e = _locate(pieces, starts, end, is_end=True) if end > start else s
     return s, max(s, e)
@@ -97,13 +97,17 @@ def chain(outer: Sequence[Piece], inner: Sequence[Piece]) -> list[Piece]:
     ('a b C', 'a b C')
     """
     # Groups of outer pieces with the middle span they cover, widened over the inner pieces they
-    # cut into and fused where they then cut into each other, until nothing changes.
+    # cut into and fused where they then cut into each other, until nothing changes. Inner pieces
+    # are sorted and disjoint, so those near a span are found by bisection.
+    inner = sorted(inner, key=lambda q: (q.start, q.end))
+    inner_starts = [q.start for q in inner]
+    inner_ends = [q.end for q in inner]
     groups = [([p], p.raw_start, p.raw_end) for p in sorted(outer, key=lambda p: (p.raw_start, p.raw_end))]
     changed = True
     while changed:
         changed = False
         for i, (members, lo, hi) in enumerate(groups):
-            for q in inner:
+            for q in inner[bisect_left(inner_ends, lo) : bisect_right(inner_starts, hi)]:
                 if _cuts(lo, hi, q.start, q.end) and (q.start < lo or q.end > hi):
                     lo, hi, changed = min(lo, q.start), max(hi, q.end), True
             groups[i] = (members, lo, hi)
@@ -131,12 +135,24 @@ def chain(outer: Sequence[Piece], inner: Sequence[Piece]) -> list[Piece]:
         for w in widened
         for s, e in [to_source(inner, w.raw_start, w.raw_end)]
     ]
+    w_starts = [w.raw_start for w in widened]
     for q in inner:  # inner pieces in unchanged stretches of the outer derivation
-        if not any(w.raw_start <= q.start and q.end <= w.raw_end and _cuts(w.raw_start, w.raw_end, q.start, q.end)
-                   for w in widened):  # fmt: skip
+        if not _covered(widened, w_starts, q):
             at = forward(widened, q.start, is_end=q.end > q.start)
             out.append(Piece(start=at, end=at + q.end - q.start, raw_start=q.raw_start, raw_end=q.raw_end))
     return sorted(out, key=lambda p: (p.raw_start, p.raw_end, p.start, p.end))
+
+
+def _covered(widened: Sequence[Piece], w_starts: Sequence[int], q: Piece) -> bool:
+    """Whether a widened group holds inner piece ``q`` and cuts it. The groups are sorted and do
+    not overlap, so only those starting at or before ``q`` and reaching it can."""
+    j = bisect_right(w_starts, q.start) - 1
+    while j >= 0 and widened[j].raw_end >= q.start:
+        w = widened[j]
+        if w.raw_start <= q.start and q.end <= w.raw_end and _cuts(w.raw_start, w.raw_end, q.start, q.end):
+            return True
+        j -= 1
+    return False
 
 
 def _cuts(s1: int, e1: int, s2: int, e2: int) -> bool:
@@ -160,11 +176,30 @@ def forward(pieces: Sequence[Piece], offset: int, *, is_end: bool = False) -> in
     >>> forward(pieces, 4), forward(pieces, 3), forward(pieces, 3, is_end=True)
     (3, 2, 3)
     """
-    shift = 0
-    for p in pieces:
-        if offset < p.raw_start or (offset == p.raw_start and not is_end):
-            break
-        if offset < p.raw_end:
-            return p.end if is_end else p.start
-        shift = p.end - p.raw_end
-    return offset + shift
+    if not pieces:
+        return offset
+    raw_starts = _keys(pieces, "raw_start")
+    idx = (bisect_right if is_end else bisect_left)(raw_starts, offset) - 1
+    if idx < 0:
+        return offset
+    p = pieces[idx]
+    if offset < p.raw_end:
+        return p.end if is_end else p.start
+    return offset + p.end - p.raw_end
+
+
+_KEYS: dict[tuple[int, str], tuple[Sequence[Piece], list[int]]] = {}
+
+
+def _keys(pieces: Sequence[Piece], attr: str) -> list[int]:
+    """``[getattr(p, attr) for p in pieces]``, kept for the last few piece lists: the mapping
+    functions are called once per offset, and building it each time is quadratic on a long text."""
+    key = (id(pieces), attr)
+    hit = _KEYS.get(key)
+    if hit is not None and hit[0] is pieces and len(hit[1]) == len(pieces):
+        return hit[1]
+    if len(_KEYS) >= 16:
+        _KEYS.clear()
+    values = [getattr(p, attr) for p in pieces]
+    _KEYS[key] = (pieces, values)
+    return values

@@ -104,6 +104,15 @@ def build_nlp() -> Language:
     return nlp
 
 
+def text_of(doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins every token's text on each access, which a
+    loop over a long document's sections would make quadratic."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 # --------------------------------------------------------------------------- anchored matching
 
 # Share of English running text a LIKE_NUM token stands for, to compare with word frequencies.

@@ -60,7 +60,11 @@ DROPPED_SPECIAL_CASES = frozenset({"m.", "s.", "x."})
 
 
 def customize(nlp: Language) -> None:
-    """Add the dosage affix rules to ``nlp``'s tokenizer, keeping spaCy's own rules."""
+    """Add the dosage affix rules to ``nlp``'s tokenizer, keeping spaCy's own rules, and accept
+    every text ingest accepts (spaCy's default limit guards parsers this pipeline does not have)."""
+    from .ingest import MAX_BYTES
+
+    nlp.max_length = MAX_BYTES + 1
     defaults = nlp.Defaults
     nlp.tokenizer.prefix_search = compile_prefix_regex(PREFIXES + list(defaults.prefixes or ())).search
     nlp.tokenizer.suffix_search = compile_suffix_regex(SUFFIXES + list(defaults.suffixes or ())).search

@@ -90,3 +90,22 @@ def test_alignment_chain_maps_every_stage_back_to_the_source(data):
     pieces = alignment.chain(third, alignment.chain(second, first))
     rebuilt = alignment.apply(source, [(p.raw_start, p.raw_end, text[p.start : p.end]) for p in pieces])[0]
     assert rebuilt == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_alignment_bisection_equals_the_plain_scan(data):
+    """forward, to_source and chain by bisection give what the first (quadratic) scan gave."""
+    from oracles import alignment_quadratic as plain
+
+    source = data.draw(st.text(alphabet="abc \n", max_size=24))
+    middle, first = alignment.apply(source, data.draw(derivation(source)))
+    text, second = alignment.apply(middle, data.draw(derivation(middle)))
+    assert alignment.chain(second, first) == plain.chain(second, first)
+    for pieces, length in ((first, len(source)), (second, len(middle))):
+        for offset in range(length + 1):
+            for is_end in (False, True):
+                assert alignment.forward(pieces, offset, is_end=is_end) == plain.forward(pieces, offset, is_end=is_end)
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert alignment.to_source(second, start, end) == plain.to_source(second, start, end)

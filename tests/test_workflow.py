@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT_NAMES, any_document_text, blank_pdf
+from conftest import DOCUMENT_NAMES, any_document_text, blank_pdf, long_handout
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -189,6 +189,40 @@ def test_cli_bad_files_fail_alone(tmp_path, capsys, monkeypatch):
     dataset = (tmp_path / "out/extracted/exercises.json").read_text()
     assert '"doc_id": "clinic_handout.md"' in dataset  # the good file was still processed
     assert "empty.txt" not in dataset
+
+
+def test_cli_long_document_among_bad_files(tmp_path, capsys, monkeypatch):
+    """Real documents, a handout over spaCy's default 1,000,000-character limit, a caption file
+    with a broken timing and a file with NUL bytes: every good document is in the dataset (the
+    long one with its exercises and exact offsets), the bad one has one error line, exit 1."""
+    monkeypatch.chdir(tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FIXTURES / "raw/clinic_handout.md", raw)
+    text, holds = long_handout(1_050_000)
+    assert len(text) > 1_000_000
+    (raw / "long.md").write_text(text)
+    video = (FIXTURES / "raw/physio_video.srt").read_text()
+    (raw / "clip.srt").write_text(video.replace("00:00:16,000 --> 00:00:19,000", "00:00:16,000 -> 00:00:19,000"))
+    (raw / "nul.txt").write_bytes(b"Bridge: hold 5 seconds.\n" * 400 + b"\x00")
+    code = cli.main(["extract", "--raw", str(raw), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert [line.split(":")[1].strip() for line in err.splitlines() if line.startswith("Error: ")] == ["raw/nul.txt"]
+    assert "Warning: raw/clip.srt:" in err
+    data = json.loads((tmp_path / "out/extracted/exercises.json").read_text())
+    assert sorted(s["doc_id"] for s in data["sources"]) == ["clinic_handout.md", "clip.srt", "long.md"]
+    found = {
+        e["id"]: c["hold_seconds"]["min"]
+        for e in data["exercises"]
+        for c in e["claims"]
+        if c["doc_id"] == "long.md" and c["hold_seconds"]
+    }
+    assert sum(found.get(k) == v for k, v in holds.items()) >= 0.98 * len(holds)
+    for e in data["exercises"]:
+        for c in e["claims"]:
+            if c["doc_id"] == "long.md":
+                assert all(text[ev["start"] : ev["end"]] == ev["quote"] for ev in c["evidence"])
 
 
 def test_cli_warnings_name_file_and_line(tmp_path, capsys, monkeypatch):

@@ -13,11 +13,12 @@ at least two exercises the lexicon knows; otherwise it yields nothing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from spacy.tokens import Doc
 
@@ -35,7 +36,7 @@ from ..models import (
     Unnamed,
 )
 from ..names import NameIndex, vocabulary
-from ..nlp import EXERCISE_KEY, build_nlp
+from ..nlp import EXERCISE_KEY, build_nlp, text_of
 from .claims import claim_for, enclosing_groups, laterality_side
 from .introductions import introductions
 from .segments import (
@@ -142,24 +143,26 @@ def suppressed(secs: Sequence[Section], dosages: Sequence[Dosage]) -> list[Dosag
 def in_markers(secs: Sequence[Section], dosages: Sequence[Dosage]) -> list[Dosage]:
     """Dosages outside list markers and item labels: 'Exercise 1 - Neck Rotations' numbers the
     item, it states no repetition."""
-    markers = [
+    markers = sorted(
         (s.start, s.name_start)
         for s in secs
         if s.kind in ("heading", "item") and s.name_start is not None and s.name_start > s.start
-    ]
-    return [d for d in dosages if not any(a <= d.start < b for a, b in markers)]
+    )
+    starts, reach = [a for a, _ in markers], list(accumulate((b for _, b in markers), max))
+    return [d for d in dosages if not (i := bisect_right(starts, d.start)) or reach[i - 1] <= d.start]
 
 
 def value_blocks(sdoc: Doc, secs: Sequence[Section], dosages: Sequence[Dosage]) -> list[tuple[int, int]]:
     """Paragraphs that hold nothing but values ('1-2 sets 5-10 reps 2 sets 10-15 reps')."""
     out = []
+    starts = [d.start for d in dosages]  # sorted: ``dosage.find`` returns them in text order
     for sec in secs:
         if sec.kind != "paragraph":
             continue
-        inside = [d for d in dosages if sec.start <= d.start < sec.end]
+        inside = dosages[bisect_left(starts, sec.start) : bisect_left(starts, sec.end)]
         if len({(d.start, d.end) for d in inside}) < 2:
             continue
-        text = list(sdoc.text[sec.start : sec.end])
+        text = list(text_of(sdoc)[sec.start : sec.end])
         for d in inside:
             text[d.start - sec.start : d.end - sec.start] = " " * (d.end - d.start)
         if len(_LETTERS.findall("".join(text))) <= 3:
@@ -264,7 +267,7 @@ def extract_document(doc: Document, ndoc: NormalizedDocument) -> DocumentResult:
     for seg in segments:
         if seg.how == "unnamed" and seg.heading and lost_name(heading_name(seg.heading)):
             s, e = ctx.raw_span(seg.start, seg.section_end)
-            body = sdoc.text[seg.start : seg.section_end]
+            body = text_of(sdoc)[seg.start : seg.section_end]
             lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
             unnamed.append(
                 Unnamed(

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from .. import resources
 from ..names import is_activity, is_topic, names_a_movement, normalize_name
-from ..nlp import pattern_matcher
+from ..nlp import pattern_matcher, text_of
 
 MAX_NAME_WORDS = 4
 # Words a name does not run into: 'fist pumps and ...', 'the upper trapezius so we'.
@@ -74,7 +74,7 @@ def introductions(sdoc: Doc) -> list[Introduced]:
         if not words:
             continue
         start_char, end_char = words[0].idx, words[-1].idx + len(words[-1].text)
-        text = sdoc.text[start_char:end_char]
+        text = text_of(sdoc)[start_char:end_char]
         kind = "muscle" if labels[rule] == "TARGET" else "exercise"
         if _counts(text, kind):
             out.append(Introduced(start_char, end_char, text, kind, rule))

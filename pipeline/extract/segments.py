@@ -20,6 +20,7 @@ from its description by the cue patterns.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from .. import resources
 from ..layout import vocabulary as layout_vocabulary
 from ..models import Dosage, Section
 from ..names import NameIndex, is_activity, is_topic, names_a_movement, normalize_name, reduce, vocabulary
-from ..nlp import cue_matcher, pattern_matcher
+from ..nlp import cue_matcher, pattern_matcher, text_of
 from .introductions import Introduced
 
 # Inference: the best exercise needs this many distinct cue rules and this lead over the next.
@@ -255,11 +256,11 @@ def is_lead(sdoc: Doc, mention: Span, start: int) -> bool:
     return all(t.is_punct or t.is_space or t.lower_ in {"the", "a", "an", "next"} or t.like_num for t in before)
 
 
-def introduced(sdoc: Doc, mention: Span, dosages: Sequence[Dosage]) -> bool:
+def introduced(sdoc: Doc, mention: Span, outline: Outline) -> bool:
     """The sentence prescribes the mentioned exercise: it states a dosage, or a word such as
     'do', 'try', 'next' or 'called' stands shortly before the name."""
     sent = mention.sent if sdoc.has_annotation("SENT_START") else sdoc[:]
-    if any(sent.start_char <= d.start < sent.end_char and not d.generic for d in dosages):
+    if outline.states_values(sent.start_char, sent.end_char):
         return True
     return any(t.lower_ in _INTRODUCERS for t in sdoc[max(sent.start, mention.start - 4) : mention.start])
 
@@ -327,10 +328,32 @@ class Outline:
     title: str | None = None
     introduced: Sequence[Introduced] = ()
 
+    def __post_init__(self) -> None:
+        # Sorted start offsets, so that what lies in a section is found by bisection: a loop over
+        # every mention for every section would make a long document quadratic.
+        self._mention_starts = [m.start_char for m in self.mentions]
+        self._dosage_starts = [d.start for d in self.dosages]
+        self._first_numbered = next(
+            (k for k, s in enumerate(self.sections) if s.kind == "item" and s.number is not None and s.title),
+            len(self.sections),
+        )
 
-def _states_values(dosages: Sequence[Dosage], start: int, end: int) -> bool:
-    """True when ``[start, end)`` states a value of its own (guidance for every exercise aside)."""
-    return any(start <= d.start < end and not d.generic for d in dosages)
+    def mentions_in(self, start: int, end: int) -> Sequence[Span]:
+        """Mentions starting in ``[start, end)`` that are not references, in text order."""
+        i, j = bisect_left(self._mention_starts, start), bisect_left(self._mention_starts, end)
+        return [m for m in self.mentions[i:j] if m.start not in self.refs]
+
+    def dosages_in(self, start: int, end: int) -> Sequence[Dosage]:
+        """Dosages starting in ``[start, end)``, in text order."""
+        return self.dosages[bisect_left(self._dosage_starts, start) : bisect_left(self._dosage_starts, end)]
+
+    def states_values(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` states a value of its own (guidance for every exercise aside)."""
+        return any(not d.generic for d in self.dosages_in(start, end))
+
+    def numbered_before(self, k: int) -> bool:
+        """Whether a numbered, titled item comes before section ``k``."""
+        return self._first_numbered < k
 
 
 _BODY_WORDS_CACHE: dict[str, bool] = {}
@@ -346,8 +369,8 @@ def _instructions(sdoc: Doc, start: int, end: int) -> bool:
 
 def build_segments(outline: Outline) -> list[Segment]:
     """Cut the repaired text into segments, each about one exercise, a group, or nothing."""
-    sdoc, secs, dosages = outline.sdoc, outline.sections, outline.dosages
-    text = sdoc.text
+    sdoc, secs = outline.sdoc, outline.sections
+    text = text_of(sdoc)
     segments = [Segment(start=0)]
     structural = False  # the document names an exercise in its structure
 
@@ -378,7 +401,7 @@ def build_segments(outline: Outline) -> list[Segment]:
 
     previous: Section | None = None
     for k, sec in enumerate(secs):
-        named = [m for m in outline.mentions if sec.start <= m.start_char < sec.end and m.start not in outline.refs]
+        named = outline.mentions_in(sec.start, sec.end)
         titled = (
             sec.kind in ("heading", "item", "row")
             and sec.title
@@ -392,7 +415,7 @@ def build_segments(outline: Outline) -> list[Segment]:
             name = clean_name(raw_name, sec.number)
             in_name = [m for m in named if sec.name_start <= m.start_char and m.end_char <= sec.name_end + 1]
             end = body_end(k)
-            has_body = _states_values(dosages, sec.start, end) or _instructions(sdoc, sec.name_end, end)
+            has_body = outline.states_values(sec.start, end) or _instructions(sdoc, sec.name_end, end)
             is_title = sec.kind == "heading" and k == 0 and outline.title is not None and name == outline.title
             verdict = judge(outline.index, name, in_name, has_body)
             if (
@@ -504,14 +527,14 @@ def _holds_others(outline: Outline, k: int, end: int, verdict: Verdict, name: st
     rows or deeper headings, or paragraphs that open with another exercise's name."""
     sdoc, heading = outline.sdoc, outline.sections[k]
     # Inside a numbered list the numbered items are the heading's siblings, not its children.
-    numbered = any(s.kind == "item" and s.number is not None and s.title for s in outline.sections[:k])
+    numbered = outline.numbered_before(k)
     own = name.lower()
     for sec in outline.sections[k + 1 :]:
         if sec.start >= end or numbered and sec.kind == "item" and sec.number is not None:
             break
         if sec.kind == "heading" and sec.level <= heading.level:
             continue
-        inside = [m for m in outline.mentions if sec.start <= m.start_char < sec.end and m.start not in outline.refs]
+        inside = outline.mentions_in(sec.start, sec.end)
         if not inside or inside[0].id_ == verdict.exercise_id or inside[0].text.lower() in own:
             continue
         if sec.title and sec.name_start is not None and sec.name_end is not None:
@@ -542,7 +565,7 @@ def _prose(
     with_intros: bool = True,
 ) -> None:
     """Paragraphs, cues and steps: lexicon mentions in running text."""
-    sdoc, dosages = outline.sdoc, outline.dosages
+    sdoc = outline.sdoc
     current = segments[-1]
     scoped = current.is_exercise and current.how in ("heading", "item", "row", "lead") or (current.how == "unnamed")
     lead = named[0] if named else None
@@ -564,7 +587,7 @@ def _prose(
     if named and not scoped:
         if not current.is_exercise:  # a description before the first name: 'squeeze your glutes, hold 10 s'
             first = clause_start(sdoc, named[0])
-            if _states_values(dosages, sec.start, first):
+            if outline.states_values(sec.start, first):
                 inferred, cues = infer_exercise(sdoc, sec.start, first, min_cues=1)
                 if inferred and inferred != named[0].id_:
                     seg = Segment(start=sec.start, exercise_id=inferred, how="inferred", cue_spans=cues)
@@ -588,12 +611,12 @@ def _prose(
                 cur.mentions.append(m)
                 continue
             single = sum(t.is_alpha for t in m) < 2
-            if (structural or single) and not (introduced(sdoc, m, dosages) or is_lead(sdoc, m, sec.start)):
+            if (structural or single) and not (introduced(sdoc, m, outline) or is_lead(sdoc, m, sec.start)):
                 continue  # a passing mention in a structured text, or a bare common word
             prev_end = cur.mentions[-1].end_char if cur.mentions else cur.start
             # A value stated between the previous exercise and this one, not right before this
             # name, still belongs to the previous exercise.
-            before = [d.end for d in dosages if prev_end <= d.start and d.end <= m.start_char - 20]
+            before = [d.end for d in outline.dosages_in(prev_end, m.start_char - 20) if d.end <= m.start_char - 20]
             boundary = max(clause_start(sdoc, m), sec.start, prev_end, *before)
             level = cur.level + 1 if cur.how == "group" else cur.level  # a group's dosage reaches it
             # A paragraph that opens with the name is about it, as a heading would be.
@@ -613,7 +636,7 @@ def _prose(
             "cue",
         )
     ):
-        min_cues = 1 if _states_values(dosages, sec.start, sec.end) else INFER_MIN_CUES
+        min_cues = 1 if outline.states_values(sec.start, sec.end) else INFER_MIN_CUES
         inferred, cues = infer_exercise(sdoc, sec.start, sec.end, min_cues=min_cues)
         if inferred and inferred != current.exercise_id:
             start(Segment(start=sec.start, exercise_id=inferred, how="inferred", level=current.level, cue_spans=cues))
@@ -667,13 +690,13 @@ def _part(sec: Section, start: int, end: int) -> Section:
 
 def _finish(outline: Outline, segments: list[Segment]) -> None:
     """Section ends; unnamed headings inferred from their description or dropped."""
-    sdoc, dosages = outline.sdoc, outline.dosages
-    text = sdoc.text
+    sdoc = outline.sdoc
+    text = text_of(sdoc)
     for i, seg in enumerate(segments):
         end = segments[i + 1].start if i + 1 < len(segments) else len(text)
         seg.section_end = end
         if seg.how == "unnamed" and seg.exercise_id is None:
-            has_values = _states_values(dosages, seg.start, end)
+            has_values = outline.states_values(seg.start, end)
             if lost_name(heading_name(seg.heading or "")):
                 inferred, cues = infer_exercise(
                     sdoc, seg.start, end, exclude=outline.mentions, min_cues=1 if has_values else INFER_MIN_CUES

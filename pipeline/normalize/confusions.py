@@ -25,7 +25,11 @@ CONFUSION_SCORE = 0.9
 
 @cache
 def _nlp() -> spacy.language.Language:
-    return spacy.blank("en")
+    from ..ingest import MAX_BYTES
+
+    nlp = spacy.blank("en")
+    nlp.max_length = MAX_BYTES + 1  # every text ingest accepts; no parser here needs the limit
+    return nlp
 
 
 _MATCHERS: dict[tuple[int, ...], tuple[tuple[ConfusionRule, ...], dict[tuple[str, ...], Matcher]]] = {}
