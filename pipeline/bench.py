@@ -14,6 +14,8 @@ Each figure is the command a user runs, timed as a fresh process (``python -m pi
 * **no-op**: a rerun with nothing changed; **one change**: a rerun after one file is edited;
   both against the cold run at the most jobs.
 * **peak RSS** of the ``--jobs 1`` cold run at the smallest and the largest size, and their ratio.
+* **long document**: one handout of ``--long`` characters against its sections as short
+  documents: time per word must not grow with a document's length.
 
 The figures are printed and written as JSON (``--json``) to compare across commits.
 """
@@ -61,6 +63,30 @@ def corpus(size: int, into: Path) -> Path:
         tail = f"\n\nCopy number {i} of this page.\n".encode() if src.suffix in TEXT_SUFFIXES else b"\n" * (i + 1)
         (raw / f"{i:05d}_{src.name}").write_bytes(data + tail)
     return raw
+
+
+def long_handout(chars: int) -> tuple[str, dict[str, int]]:
+    """A handout of about ``chars`` characters: one section per lexicon exercise (each named
+    once, as a real long handout would), each with its own hold time. Returns the text and
+    the hold stated for each exercise id."""
+    from .resources import exercises
+
+    filler = (
+        "Start from a comfortable position, move slowly through the range you can manage without "
+        "pain, and breathe out as you work. Stop if the movement makes your symptoms worse. "
+    )
+    entries = sorted(exercises(), key=lambda e: e.id)
+    repeats = max(1, -(-chars // (len(entries) * len(filler))))  # sections long enough to reach chars
+    parts, holds, size = ["# A long home programme\n\n"], {}, 0
+    for i, entry in enumerate(entries):
+        if size >= chars:
+            break
+        hold = 5 + i % 50
+        part = f"## {entry.name}\n\n{filler * repeats}Hold for {hold} seconds.\n\n"
+        parts.append(part)
+        holds[entry.id] = hold
+        size += len(part)
+    return "".join(parts), holds
 
 
 def texts_of(raw: Path) -> list[str]:
@@ -151,7 +177,33 @@ def measure(size: int, jobs: list[int], tmp: Path) -> dict:
     return row
 
 
-def report(rows: list[dict], jobs: list[int]) -> str:
+def measure_long(chars: int, tmp: Path) -> dict:
+    """One handout of ``chars`` characters against the same sections as short documents (about
+    12 sections each), ``--jobs 1``: words per second of each, and their ratio."""
+    text, _ = long_handout(chars)
+    head, *sections = text.split("\n## ")
+    one, many = tmp / "long" / "raw", tmp / "short" / "raw"
+    one.mkdir(parents=True)
+    many.mkdir(parents=True)
+    (one / "long.md").write_text(text, encoding="utf-8")
+    for i in range(0, len(sections), 12):
+        body = "\n## ".join(sections[i : i + 12])
+        (many / f"part{i:05d}.md").write_text(f"{head}\n## {body}", encoding="utf-8")
+    words = len(text.split())
+    long_run = extract(one, tmp / "long" / "out", "--no-cache", "--jobs", "1")
+    short_run = extract(many, tmp / "short" / "out", "--no-cache", "--jobs", "1")
+    shutil.rmtree(tmp / "long")
+    shutil.rmtree(tmp / "short")
+    return {
+        "characters": len(text),
+        "words": words,
+        "long_words_per_s": words / long_run["wall"],
+        "short_words_per_s": words / short_run["wall"],
+        "ratio": short_run["wall"] / long_run["wall"],
+    }
+
+
+def report(rows: list[dict], jobs: list[int], long: dict | None) -> str:
     lines = [
         "| documents | words | reference w/s | "
         + " | ".join(f"cold --jobs {j} w/s (ratio)" for j in jobs)
@@ -183,6 +235,12 @@ def report(rows: list[dict], jobs: list[int]) -> str:
             f"{r['cold'][jobs[0]]['seconds'] / r['cold'][j]['seconds']:.2f}x --jobs {jobs[0]}"
         )
     lines.append("no-op and one change: a fresh process each, ratio = its time / the cold run at the most jobs")
+    if long:
+        lines.append(
+            f"one document of {long['characters']:,} characters: {long['long_words_per_s'] / 1000:.1f}k words/s, "
+            f"{long['ratio']:.2f}x the speed of the same sections as short documents "
+            f"({long['short_words_per_s'] / 1000:.1f}k words/s)"
+        )
     return "\n".join(lines)
 
 
@@ -199,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,400", help="corpus sizes in documents (default 100,400)")
     parser.add_argument("--jobs", default="1,2,4", help="--jobs values for the cold run (default 1,2,4)")
+    parser.add_argument(
+        "--long", type=int, default=1_200_000, help="characters of the long-document run (0: skip; default 1.2M)"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here (default .bench/<commit>.json)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -206,13 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         rows = [measure(size, jobs, tmp) for size in sizes]
+        long = measure_long(args.long, tmp) if args.long else None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(report(rows, jobs))
+    print(report(rows, jobs, long))
     commit = _commit()
     target = args.json or paths.ROOT / ".bench" / f"{commit}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = {"commit": commit, "cpus": os.cpu_count(), "sizes": sizes, "jobs": jobs, "rows": rows}
+    data = {"commit": commit, "cpus": os.cpu_count(), "sizes": sizes, "jobs": jobs, "rows": rows, "long": long}
     target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {paths.shown(target)}")
     return 0

@@ -510,23 +510,9 @@ def handout_docx() -> bytes:
     return out.getvalue()
 
 
-def long_handout(chars: int) -> tuple[str, dict[str, int]]:
-    """A handout of about ``chars`` characters: one section per lexicon exercise (each named
-    once, as a real long handout would), each with its own hold time. Returns the text and
-    the hold stated for each exercise id."""
-    from pipeline.resources import exercises
 
-    filler = (
-        "Start from a comfortable position, move slowly through the range you can manage without "
-        "pain, and breathe out as you work. Stop if the movement makes your symptoms worse. "
-    )
-    parts, holds, size = ["# A long home programme\n\n"], {}, 0
-    for i, entry in enumerate(sorted(exercises(), key=lambda e: e.id)):
-        if size >= chars:
-            break
-        hold = 5 + i % 50
-        part = f"## {entry.name}\n\n{filler * 5}Hold for {hold} seconds.\n\n"
-        parts.append(part)
-        holds[entry.id] = hold
-        size += len(part)
-    return "".join(parts), holds
+def long_handout(chars: int) -> tuple[str, dict[str, int]]:
+    """A handout of about ``chars`` characters, one section per exercise (``pipeline.bench``)."""
+    from pipeline.bench import long_handout as make
+
+    return make(chars)
