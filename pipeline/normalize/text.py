@@ -156,15 +156,17 @@ def word_tokens(text: str) -> Words:
     return Words(bounds[1:-1:2], bounds[2::2], texts, lows)
 
 
-def segments(text: str, tokens: Words) -> list[list[Token]]:
-    """Runs of words joined only by spaces or hyphens: phrases never cross punctuation or lines."""
-    segs: list[list[Token]] = []
-    for tok in tokens:
-        if segs and JOINABLE_GAP.fullmatch(text[segs[-1][-1].end : tok.start]):
-            segs[-1].append(tok)
-        else:
-            segs.append([tok])
-    return segs
+def segment_ids(text: str, words: Words) -> list[int]:
+    """The segment number of each word. A segment is a run of words joined only by spaces or
+    hyphens: phrases never cross punctuation or lines.
+
+    >>> t = "Knee to chest. Hug-it\\nnow"
+    >>> segment_ids(t, word_tokens(t))
+    [0, 0, 0, 1, 1, 2]
+    """
+    gaps = map(text.__getitem__, map(slice, words.ends, words.starts[1:]))
+    breaks = (gap != " " and JOINABLE_GAP.fullmatch(gap) is None for gap in gaps)
+    return list(accumulate(breaks, initial=0)) if words.texts else []
 
 
 # --------------------------------------------------------------------------- protected spans
