@@ -214,7 +214,10 @@ class Spans:
         return self.spans[i] if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1] else None
 
 
-_DOTTED_CHUNK = re.compile(r"[^\s<>\"]*[.@][^\s<>\"]*")
+#: A whole run of characters other than whitespace, "<", ">" and '"' that holds a "." or an "@". It
+#: starts only where a run starts and skips to its first "." or "@" without backtracking: trying
+#: every start inside every run was quadratic in the run's length.
+_DOTTED_CHUNK = re.compile(r"(?<![^\s<>\"])[^\s<>\".@]*+[.@][^\s<>\"]*")
 
 
 @lru_cache(maxsize=4)

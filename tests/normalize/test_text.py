@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -58,3 +60,9 @@ def test_text_word_tokens_agree_with_the_word_pattern(source):
     assert list(zip(words.starts, words.ends, words.texts, strict=True)) == expected
     assert words.lows == [w.lower().replace("’", "'") for w in words.texts]
     assert [tok.text for tok in words] == words.texts and len(words) == len(expected)
+
+
+@given(st.text(alphabet=st.sampled_from('a.@ <>"\n-/'), max_size=30))
+def test_text_dotted_chunks_are_the_runs_with_a_dot_or_at(source):
+    runs = [m.group() for m in re.finditer(r'[^\s<>"]+', source) if "." in m.group() or "@" in m.group()]
+    assert [m.group() for m in text._DOTTED_CHUNK.finditer(source)] == runs
