@@ -225,6 +225,8 @@ class _Index:
     def _pair(self, w: str, c: str) -> _Pair | None:
         """How ``w`` compares with ``c``; None when no context can make ``w`` a mishearing of ``c``
         in a phrase (the conditions of :func:`_phrase_word_score` on the two words alone)."""
+        if w[0] != c[0] and 10 * abs(len(w) - len(c)) > 3 * max(len(w), len(c)):
+            return None  # other initials need a spelling similarity of 0.7 at least
         words = self.vocab.words
         if c == w or c in GLUE_WORDS or morph_variant(w, c) or not (is_known(c) or c in words):
             return None
