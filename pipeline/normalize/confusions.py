@@ -126,8 +126,8 @@ class _Anchor(NamedTuple):
 @dataclass(frozen=True)
 class _Plan:
     """Where one rule can match: around one of its anchors (none: anywhere), and only where every
-    obligatory pattern token can find its word, a letter run of ``runs`` for an all-letter word
-    set, else one of ``words`` as a substring."""
+    obligatory pattern token can find its word, a letter run of ``runs`` for a set of words of
+    ASCII letters, else one of ``words`` as a substring."""
 
     anchors: tuple[_Anchor, ...]
     runs: tuple[frozenset[str], ...]
@@ -156,8 +156,10 @@ class _Table:
         for special in _nlp().tokenizer.rules:
             low = special.lower()
             for tok in _nlp().make_doc(special) if len(low) == len(special) else ():
+                if not _LETTERS.fullmatch(tok.lower_):
+                    continue
                 for run in _LETTERS.finditer(low):
-                    if run.start() <= tok.idx < run.end() and run.group() != tok.lower_ and tok.lower_.isalpha():
+                    if run.start() <= tok.idx < run.end() and run.group() != tok.lower_:
                         pieces.setdefault(tok.lower_, set()).add(run.group())
 
         def holders(words: frozenset[str]) -> frozenset[str]:
@@ -166,13 +168,13 @@ class _Table:
         self.plans: list[_Plan] = []
         for pattern in self.patterns:
             required = [(at, w) for at, token in enumerate(pattern) if (w := _words(token))]
-            lettered = [(at, w) for at, w in required if all(x.isalpha() for x in w)]
+            lettered = [(at, w) for at, w in required if all(_LETTERS.fullmatch(x) for x in w)]
             reaches = [(at, w, _reach(pattern, at)) for at, w in lettered]
             self.plans.append(
                 _Plan(
                     anchors=tuple(_Anchor(holders(w), *reach) for _, w, reach in reaches if reach is not None),
                     runs=tuple(holders(w) for _, w in lettered),
-                    words=tuple(w for _, w in required if not all(x.isalpha() for x in w)),
+                    words=tuple(w for at, w in required if (at, w) not in lettered),
                 )
             )
 

@@ -90,6 +90,21 @@ def test_confusions_rules_skipped_without_their_anchor_still_match_with_it(rules
     assert confusions.apply_confusions("Cross your right leg.", rules) == []
 
 
+@pytest.mark.parametrize(
+    "pattern, text_in, hits",
+    [
+        # a word with a letter beyond ASCII is looked for as a substring, not as a letter run
+        ([{"LOWER": "café"}, {"LOWER": "au"}], "Un café au lait", ["au"]),
+        ([{"LOWER": "café"}, {"LOWER": "au"}], "Un cafe au lait", []),
+        # a word with an apostrophe, and a token a tokenizer exception splits out of a word
+        ([{"LOWER": "n't"}, {"LOWER": "of"}], "You couldn't of known", ["of"]),
+    ],
+)
+def test_confusions_words_beyond_letter_runs_still_match(pattern, text_in, hits):
+    rule = ConfusionRule(id="test", pattern=pattern, target=1, replacement="x", reason="test", examples=[["x", "x"]])
+    assert [e.before for e in confusions.apply_confusions(text_in, [rule])] == hits
+
+
 def _whole_text_edits(text: str, rules) -> list[tuple[int, int, str, str]]:
     """The edits as one plain Matcher over the whole text finds them: the reference the spans must
     reproduce (match order included, since the first rule hitting a token names the edit)."""
