@@ -65,6 +65,14 @@ golden: $(STAMP) ## Regenerate tests/golden/ from tests/fixtures/raw/ (review th
 	$(PY) -m pipeline extract --raw tests/fixtures/raw --out tests/golden --no-cache --quiet
 	rm -rf tests/golden/schemas
 
+.PHONY: repair-edits
+repair-edits: $(STAMP) ## Re-record the repair fingerprints after an intended repair change (review the diff!)
+	$(PY) scripts/repair_edits.py
+
+.PHONY: repair-speed
+repair-speed: $(STAMP) ## Time the repair stage in microseconds per word (first call, cold, warm)
+	$(PY) scripts/repair_speed.py
+
 .PHONY: lint
 lint: $(STAMP) ## Check style with ruff
 	$(PY) -m ruff check pipeline tests scripts

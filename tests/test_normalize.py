@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import importlib.util
+import json
 import pkgutil
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from pipeline import alignment, normalize
 from pipeline.models import Edit
 
 CLEAN_DIR = Path(__file__).parent / "corpus" / "clean"
+EDITS_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "repair_edits.py"
 
 
 def test_normalize_document_edits_are_explained_and_consistent(vocab, rules, edited, text_document):
@@ -108,3 +111,17 @@ def test_normalize_hostile_text_edits_stay_consistent(text, vocab, rules, text_d
     applied, suggested = normalize.to_corrections(doc, ndoc)
     for c in [*applied, *suggested]:
         assert doc.raw_text[c.start : c.end] == c.before
+
+
+def test_normalize_edits_unchanged_on_reference_corpora():
+    """Every edit and suggestion on every reference document (raw/, dev, holdout, clean, the noise
+    benchmark, ../shared/corpus/real when present) is what scripts/repair_edits.py recorded.
+
+    A change meant only to be faster must pass as is; a change to what repair does re-records the
+    file (make repair-edits) and the diff shows which documents it touched.
+    """
+    spec = importlib.util.spec_from_file_location("repair_edits", EDITS_SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    expected = json.loads(script.OUT.read_text(encoding="utf-8"))
+    assert script.compare(expected, script.fingerprints()) == []

@@ -81,7 +81,7 @@ def normalize_document(
     chain.add(split_glued(chain.text, vocab))
     chain.add(split_run_together(chain.text, vocab))
     chain.add(apply_confusions(chain.text, rules))
-    chain.add(repair_domain_terms(chain.text, vocab, heading_of=heading_lookup(doc, chain)))
+    chain.add(repair_domain_terms(chain.text, vocab, headings=heading_lookup(doc, chain)))
     suggestions = sorted(chain.suggestions, key=lambda e: (e.start, e.end))
     return NormalizedDocument(doc_id=doc.doc_id, text=chain.text, edits=chain.edits, suggestions=suggestions)
 

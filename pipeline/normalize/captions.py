@@ -11,7 +11,7 @@ from .text import (
     NEXT_WORD,
     NUMBER_WORDS,
     WORD,
-    Token,
+    Words,
     is_name,
     make_edit,
     non_overlapping,
@@ -34,6 +34,7 @@ FUNCTION_WORDS = wordset("""
 """)
 
 _FILLER = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(FILLERS, key=len, reverse=True)) + r"|er)(?![\w'’-])", re.I)
+_NEWLINE = re.compile("\n")
 _YOU_KNOW = re.compile(r"(?<![\w'’-])you know(?![\w'’-])", re.I)
 #: Words after which a comma exists only because a filler follows ("hold it for, um, 30").
 _FILLER_COMMA_HOSTS = wordset("for to about around of at with by the a your and or is like")
@@ -120,19 +121,26 @@ def collapse_repeats(text: str, *, line_breaks: Sequence[int] | None = None, max
     ([], [])
     """
     toks = word_tokens(text)
-    lows = [t.lower for t in toks]
-    breaks = sorted({*(line_breaks or ()), *(i for i, ch in enumerate(text) if ch == "\n")})
+    lows = toks.lows
+    # the next place of each token's word: only a word that comes again within max_run tokens
+    # can start a repeat
+    following = [len(toks) + max_run] * len(toks)
+    last: dict[str, int] = {}
+    for k in range(len(lows) - 1, -1, -1):
+        following[k] = last.get(lows[k], following[k])
+        last[lows[k]] = k
+    breaks: list[int] | None = None
     edits: list[Edit] = []
-    where: dict[str, list[int]] = {}
-    for k, w in enumerate(lows):
-        where.setdefault(w, []).append(k)
-    i = 0
-    while i < len(toks):
-        found = 0
+    resume = 0
+    for i in [k for k in range(len(toks)) if following[k] - k <= max_run]:
+        if i < resume:
+            continue  # inside a repeat found before
         # run lengths n for which the word comes again n tokens later, longest first
-        places = where[lows[i]]
-        k = bisect_left(places, i)
-        lengths = [j - i for j in places[k + 1 : k + 1 + max_run] if j - i <= min(max_run, (len(toks) - i) // 2)]
+        lengths = []
+        j = following[i]
+        while j - i <= min(max_run, (len(toks) - i) // 2):
+            lengths.append(j - i)
+            j = following[j]
         for n in reversed(lengths):
             if n == 2 or lows[i : i + n] != lows[i + n : i + 2 * n]:
                 continue
@@ -150,6 +158,8 @@ def collapse_repeats(text: str, *, line_breaks: Sequence[int] | None = None, max
             else:
                 if line_breaks is None or all(t.lower in NUMBER_WORDS for t in first):
                     continue
+                if breaks is None:
+                    breaks = sorted({*line_breaks, *(m.start() for m in _NEWLINE.finditer(text))})
                 k = bisect_left(breaks, first[-1].end)
                 if k == len(breaks) or breaks[k] > second[0].start:
                     continue  # the copy does not start a caption line: the speaker repeated it
@@ -159,13 +169,12 @@ def collapse_repeats(text: str, *, line_breaks: Sequence[int] | None = None, max
                         text, first[-1].end, second[-1].end, "", "caption.repeated_run", REPEATED_RUN_SCORE, reason
                     )
                 )
-            found = n
+            resume = i + 2 * n
             break
-        i += 2 * found if found else 1
     return edits
 
 
-def _doubled_word(text: str, toks: Sequence[Token], lows: Sequence[str], i: int, gap: str) -> Edit | None:
+def _doubled_word(text: str, toks: Words, lows: Sequence[str], i: int, gap: str) -> Edit | None:
     """The edit deleting the second of two identical function words, or None."""
     first, second = toks[i], toks[i + 1]
     if lows[i] not in FUNCTION_WORDS or is_name(text, second.start, second.text):

@@ -2,6 +2,14 @@
 
 Candidates are lexicon names and aliases, body parts and equipment, the document's own repeated
 words and the words of the heading above; each is scored by spelling and sound.
+
+Most windows of a text are no lexicon phrase and differ from every phrase in more than one word,
+so the windows worth scoring are found first, for the whole text at once: each word has a bit
+for every place (phrase length, position) it holds in some lexicon phrase, and a window is
+looked at only when all its words, or all but one, hold their places (numpy over the token
+array). What depends on words alone (a word's kind, a window's candidate phrases, a pair's
+spelling and sound similarity, a word's nearest domain terms) is computed once per vocabulary
+and kept; only what depends on the document is computed per document.
 """
 
 from __future__ import annotations
@@ -9,10 +17,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
+from itertools import repeat
+from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -26,11 +37,12 @@ from .text import (
     WORD,
     Spans,
     Token,
+    Words,
     is_name,
     make_edit,
     match_case,
     non_overlapping,
-    segments,
+    segment_ids,
     sentence_initial,
     word_tokens,
     wordset,
@@ -98,60 +110,67 @@ COMMON_NOUNS = wordset("""
 """)
 
 
-@dataclass
-class _Context:
-    """What a document says about itself: its words, phrases and section headings."""
+#: Lengths of the windows read as a lexicon name as written.
+KNOWN_LENGTHS = (5, 4, 3, 2)
+#: Lengths of the windows a misheard word or a missing inner word is looked for in.
+WINDOW_LENGTHS = (2, 3, 4)
+#: Words after which a real word may be a misheard body part ("your spin", "the gills").
+BODY_DETERMINERS = POSSESSIVES | {"the", "both"}
 
-    text: str
-    counts: Counter[str]
-    ngrams: Counter[tuple[str, ...]]
-    heading_of: Callable[[int], tuple[tuple[str, ...], ...]] = lambda _pos: ()
+#: A word's places: one bit per (kind of word tuple, tuple length, position in the tuple).
+_PLACES = [("phrase", n, j) for n in KNOWN_LENGTHS for j in range(n)] + [
+    ("truncated", n, j) for n in WINDOW_LENGTHS for j in range(n)
+]
+_BIT = {place: 1 << b for b, place in enumerate(_PLACES)}
 
-    def phrase_count(self, phrase: tuple[str, ...]) -> int:
-        return self.ngrams[phrase]
+# what a word can be repaired as, alone (_Index.kind)
+_SKIP, _UNKNOWN, _KNOWN = 0, 1, 2
 
 
-def _context(text: str, heading_of: Callable[[int], tuple[tuple[str, ...], ...]] | None = None) -> _Context:
-    tokens = word_tokens(text)
-    ngrams: Counter[tuple[str, ...]] = Counter()
-    for seg in segments(text, tokens):
-        lows = [t.lower for t in seg]
-        for n in (2, 3, 4, 5):
-            ngrams.update(tuple(lows[i : i + n]) for i in range(len(lows) - n + 1))
-    ctx = _Context(text, Counter(t.lower for t in tokens), ngrams)
-    if heading_of is not None:
-        ctx.heading_of = heading_of
-    return ctx
+def _places(tuples: Iterable[tuple[str, ...]], kind: str) -> dict[str, int]:
+    """Each word's place bits in word tuples of ``kind`` (tuples of other lengths are left out)."""
+    places: dict[str, int] = {}
+    for t in tuples:
+        for j, w in enumerate(t):
+            bit = _BIT.get((kind, len(t), j), 0)
+            if bit:
+                places[w] = places.get(w, 0) | bit
+    return places
+
+
+def _window_starts(
+    masks: np.ndarray, seg: np.ndarray, kind: str, n: int, changeable: np.ndarray | None = None
+) -> list[int]:
+    """Starts of the ``n``-token windows inside one segment whose words hold their places in some
+    ``n``-word tuple of ``kind``: every word, or with ``changeable`` (the words a repair may
+    replace) every word but one changeable word."""
+    count = len(masks) - n + 1
+    if count <= 0:
+        return []
+    missing = np.zeros(count, dtype=np.int8)
+    for j in range(n):
+        miss = (masks[j : j + count] & _BIT[(kind, n, j)]) == 0
+        missing += miss
+        if changeable is not None:
+            missing += miss & ~changeable[j : j + count]  # a word that cannot be replaced counts twice
+    allowed = 0 if changeable is None else 1
+    return np.flatnonzero((missing <= allowed) & (seg[n - 1 :] == seg[:count])).tolist()
 
 
 @cache
 def _phrase_index(phrases: frozenset[tuple[str, ...]]) -> tuple[dict, dict]:
     """Lexicon phrases by one-word wildcard key, and by what is left without an inner word."""
-    wild: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    wild = _wild_index(phrases)
     trunc: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
     for p in phrases:
-        for i in range(len(p)):
-            wild.setdefault((*p[:i], "*", *p[i + 1 :]), []).append(p)
         for j in range(1, len(p) - 1):
             if p[j] not in GLUE_WORDS and (p[j - 1] in GLUE_WORDS or p[j + 1] in GLUE_WORDS):
                 trunc.setdefault((*p[:j], *p[j + 1 :]), []).append((p, j))
     return wild, trunc
 
 
-@cache
-def _phrase_words(phrases: frozenset[tuple[str, ...]]) -> frozenset[str]:
-    return frozenset(w for p in phrases for w in p)
-
-
-@lru_cache(maxsize=256)
-def _words_of(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
-    return frozenset(w for p in phrases for w in p)
-
-
-@lru_cache(maxsize=256)
-def _wild_index(
-    phrases: tuple[tuple[str, ...], ...],
-) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+def _wild_index(phrases: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """Phrases by each of their one-word wildcard keys: ("knee", "*", "chest") for "knee to chest"."""
     wild: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for p in phrases:
         for i in range(len(p)):
@@ -159,11 +178,210 @@ def _wild_index(
     return wild
 
 
-def _protected(text: str, tok: Token, vocab: Vocabulary) -> bool:
-    w = tok.lower
-    return (
-        w in vocab.words or is_name(text, tok.start, tok.text) or is_sanskrit_pose(w) or any(ch.isdigit() for ch in w)
-    )
+def _changeable(window: tuple[str, ...]) -> Iterator[int]:
+    """Positions of a window whose word a phrase repair may replace: not short, not a glue word,
+    and not the only content word."""
+    for i, w in enumerate(window):
+        if len(w) >= 3 and w not in GLUE_WORDS and not all(x in GLUE_WORDS for j, x in enumerate(window) if j != i):
+            yield i
+
+
+class _Pair(NamedTuple):
+    """A heard word against a candidate, as far as the scores need: spelling similarity; whether
+    spelling and sound (metaphone) are both close; fuzz.partial_ratio for a real word with the
+    candidate's initial (0 otherwise)."""
+
+    spell: float
+    close: bool
+    partial: float
+
+
+class _Index:
+    """What repair needs of one vocabulary, built once: phrase indexes, each word's places, and
+    memos of everything that depends on words alone."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.wild, self.trunc = _phrase_index(vocab.phrases)
+        self.places = _places(vocab.phrases, "phrase")
+        for w, bits in _places(self.trunc, "truncated").items():
+            self.places[w] = self.places.get(w, 0) | bits
+        self.by_initial: dict[str, dict[str, tuple[str, str]]] = {}
+        for lemma, forms in vocab.targets.items():
+            self.by_initial.setdefault(lemma[0], {})[lemma] = forms
+        self.kind = lru_cache(maxsize=1 << 16)(self._kind)
+        self.pair = lru_cache(maxsize=1 << 16)(self._pair)
+        self.candidates = lru_cache(maxsize=1 << 16)(self._candidates)
+        self.misheard_ranking = lru_cache(maxsize=1 << 14)(self._misheard_ranking)
+        self.title_form = lru_cache(maxsize=1 << 12)(self._title_form)
+
+    def _kind(self, w: str) -> int:
+        """_SKIP for a word never repaired alone (short, not alphabetic, a domain word, a common
+        noun, a glue word); else _UNKNOWN (not a word) or _KNOWN (a real word)."""
+        if len(w) < 3 or not w.isalpha() or w in self.vocab.words or w in COMMON_NOUNS or w in GLUE_WORDS:
+            return _SKIP
+        return _KNOWN if is_known(w) else _UNKNOWN
+
+    def _pair(self, w: str, c: str) -> _Pair | None:
+        """How ``w`` compares with ``c``; None when no context can make ``w`` a mishearing of ``c``
+        in a phrase (the conditions of :func:`_phrase_word_score` on the two words alone)."""
+        if w[0] != c[0] and 10 * abs(len(w) - len(c)) > 3 * max(len(w), len(c)):
+            return None  # other initials need a spelling similarity of 0.7 at least
+        words = self.vocab.words
+        if c == w or c in GLUE_WORDS or morph_variant(w, c) or not (is_known(c) or c in words):
+            return None
+        if w in words or is_sanskrit_pose(w):  # protected: a near-identical form only
+            if w[0] != c[0]:
+                return None
+            spell = spelling_similarity(w, c)
+            return _Pair(spell, False, 0.0) if spell >= 0.8 else None
+        spell = spelling_similarity(w, c)
+        if not is_known(w):
+            return _Pair(spell, False, 0.0) if spell >= 0.7 else None
+        if w in COMMON_NOUNS:
+            return None
+        close = spell >= 0.75 and sound_similarity(w, c) >= 0.75
+        partial = fuzz.partial_ratio(w, c, processor=str.lower) if w[0] == c[0] else 0.0
+        return _Pair(spell, close, partial) if close or partial >= 75 else None
+
+    def _candidates(self, window: tuple[str, ...]) -> tuple[tuple[int, tuple[str, ...], _Pair], ...]:
+        """Lexicon phrases the window may be one misheard word from, as (position, phrase, pair)."""
+        found = []
+        for i in _changeable(window):
+            for phrase in self.wild.get((*window[:i], "*", *window[i + 1 :]), ()):
+                pair = self.pair(window[i], phrase[i])
+                if pair is not None:
+                    found.append((i, phrase, pair))
+        return tuple(found)
+
+    def _misheard_ranking(self, w: str) -> tuple[tuple[float, str], ...]:
+        """Body parts and equipment with the initial of ``w``, best form per lemma, most alike first."""
+
+        def combined(a: str, b: str) -> float:
+            return min(spelling_similarity(a, b), sound_similarity(a, b))
+
+        return tuple(_rank(w, self.by_initial.get(w[0], {}), combined))
+
+    def _title_form(self, w: str) -> str | None:
+        """The one body part or equipment term a rare title word is one letter from ("gluts")."""
+        if zipf(w) >= TITLE_TYPO_MAX_ZIPF:
+            return None
+        near = {
+            lemma: [f for f in forms if OSA.distance(w, f) == 1 and zipf(f) > zipf(w) and not morph_variant(w, f)]
+            for lemma, forms in self.by_initial.get(w[0], {}).items()
+        }
+        near = {lemma: forms for lemma, forms in near.items() if forms}
+        if len(near) != 1:
+            return None  # no candidate, or two body parts as close
+        [forms] = near.values()
+        return max(forms, key=lambda f: f.endswith("s") == w.endswith("s"))  # "Gluts": glutes, not glute
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(vocab: Vocabulary) -> _Index:
+    """The index of ``vocab``, built on first use (a few vocabularies are kept)."""
+    found = _INDEXES.get(id(vocab))
+    if found is None or found.vocab is not vocab:
+        if len(_INDEXES) >= 8:
+            _INDEXES.clear()
+        found = _INDEXES[id(vocab)] = _Index(vocab)
+    return found
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The phrases of one heading, and the same by one-word wildcard key."""
+
+    phrases: frozenset[tuple[str, ...]] = frozenset()
+    wild: Mapping[tuple[str, ...], list[tuple[str, ...]]] = field(default_factory=dict)
+
+
+_NO_HEADING = Heading()
+
+
+class Headings:
+    """The heading above each offset of a text (built by :func:`heading_lookup`).
+
+    ends (Sequence[int]): where each heading ends, ascending.
+    phrases (Sequence[tuple]): each heading's phrases, as word tuples.
+    """
+
+    def __init__(self, ends: Sequence[int] = (), phrases: Sequence[Sequence[tuple[str, ...]]] = ()) -> None:
+        self.ends = list(ends)
+        self.headings = [Heading(frozenset(p), _wild_index(p)) for p in phrases]
+        #: place bits of every heading's words, to find windows one word from a heading phrase
+        self.places = _places({p for h in self.headings for p in h.phrases}, "phrase")
+
+    def __call__(self, pos: int) -> Heading:
+        """The heading above offset ``pos``: the last one that ends at or before it."""
+        idx = bisect_right(self.ends, pos) - 1
+        return self.headings[idx] if idx >= 0 else _NO_HEADING
+
+
+@dataclass
+class _Context:
+    """What a document says about itself: its words, phrases and section headings."""
+
+    text: str
+    index: _Index
+    headings: Headings
+    tokens: Words
+    lows: list[str]
+    segs: list[int]  # the segment number of each token
+    counts: Counter[str]
+
+    @cached_property
+    def seg(self) -> np.ndarray:
+        """``segs`` as an array."""
+        return np.array(self.segs, dtype=np.int64)
+
+    @cached_property
+    def ngrams(self) -> set[tuple[str, ...]]:
+        """Every sequence of 2 to 5 words inside a segment."""
+        grams: set[tuple[str, ...]] = set()
+        cuts = [0, *(np.flatnonzero(np.diff(self.seg)) + 1).tolist(), len(self.lows)]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            part = self.lows[a:b]
+            for n in range(2, min(5, b - a) + 1):
+                grams.update(zip(*(part[j:] for j in range(n)), strict=False))
+        return grams
+
+    @cached_property
+    def repeated(self) -> dict[str, list[str]]:
+        """Words the document uses twice or more (5+ letters, known to the web), by initial."""
+        out: dict[str, list[str]] = {}
+        for word, count in self.counts.items():
+            if count >= 2 and len(word) >= 5 and zipf(word) >= 1.0:
+                out.setdefault(word[0], []).append(word)
+        return out
+
+    def has_phrase(self, phrase: tuple[str, ...]) -> bool:
+        return phrase in self.ngrams
+
+    def prev_words(self, k: int, n: int) -> list[str]:
+        """The words of up to ``n`` tokens before token ``k`` in its segment."""
+        first = max(0, k - n)
+        while self.segs[first] != self.segs[k]:
+            first += 1
+        return self.lows[first:k]
+
+    def prev_word(self, k: int) -> str | None:
+        return self.lows[k - 1] if k and self.segs[k - 1] == self.segs[k] else None
+
+    def heading(self, k: int) -> Heading:
+        """The heading above token ``k``."""
+        return self.headings(self.tokens.starts[k])
+
+    def is_name(self, k: int) -> bool:
+        tok = self.tokens[k]
+        return is_name(self.text, tok.start, tok.text)
+
+
+def _context(text: str, index: _Index, headings: Headings) -> _Context:
+    tokens = word_tokens(text)
+    return _Context(text, index, headings, tokens, tokens.lows, segment_ids(text, tokens), Counter(tokens.lows))
 
 
 def _next_word(text: str, end: int) -> str | None:
@@ -172,19 +390,10 @@ def _next_word(text: str, end: int) -> str | None:
     return m.group(1).lower() if m and m.group(1).isalpha() else None
 
 
-def _prev_words(seg_tokens: Sequence[Token], index: int, n: int) -> list[str]:
-    return [t.lower for t in seg_tokens[max(0, index - n) : index]]
-
-
-def repair_domain_terms(
-    text: str,
-    vocab: Vocabulary,
-    *,
-    heading_of: Callable[[int], tuple[tuple[str, ...], ...]] | None = None,
-) -> list[Edit]:
+def repair_domain_terms(text: str, vocab: Vocabulary, *, headings: Headings | None = None) -> list[Edit]:
     """Repair misheard, misspelt and truncated domain terms against a closed candidate set.
 
-    ``heading_of(offset)`` gives the word tuples of the heading the offset is under.
+    ``headings`` gives the phrases of the heading each offset is under (see :func:`heading_lookup`).
 
     >>> v = Vocabulary.from_names(["pelvic tilt", "knee to chest stretch"],
     ...                           {"body_parts": ["spine", "knee", "chest", "pelvis"]})
@@ -192,16 +401,10 @@ def repair_domain_terms(
     >>> [(e.before, e.after) for e in repair_domain_terms(t, v)]
     [('', ' chest'), ('spin', 'spine'), ('Pelvis', 'Pelvic')]
     """
-    ctx = _context(text, heading_of)
-    wild, trunc = _phrase_index(vocab.phrases)
-    edits: list[Edit] = []
-    tokens = word_tokens(text)
-    covered: set[int] = set()
-    for seg in segments(text, tokens):
-        edits.extend(_phrase_edits(text, seg, vocab, ctx, wild, trunc, covered))
-    titles = title_lines(text)
-    for seg in segments(text, tokens):
-        edits.extend(_word_edits(text, seg, vocab, ctx, covered, titles))
+    ctx = _context(text, _index(vocab), headings or Headings())
+    edits = _phrase_edits(ctx)
+    covered = {k for e in edits for k in range(e.start, e.end)}
+    edits += _word_edits(ctx, covered, title_lines(text))
     return non_overlapping(edits)
 
 
@@ -220,29 +423,14 @@ def title_lines(text: str) -> Spans:
     return Spans((m.start(1), m.end(1)) for m in _TITLE_LINE.finditer(text))
 
 
-def _title_word_edit(text, tok, vocab) -> Edit | None:
+def _title_word_edit(ctx: _Context, k: int) -> Edit | None:
     """A rare word in a title line one letter from a body part or equipment term: "Static Gluts"."""
-    w = tok.lower
-    if zipf(w) >= TITLE_TYPO_MAX_ZIPF:
+    tok = ctx.tokens[k]
+    form = ctx.index.title_form(ctx.lows[k])
+    if form is None:
         return None
-    near = {
-        lemma: [f for f in forms if OSA.distance(w, f) == 1 and zipf(f) > zipf(w) and not morph_variant(w, f)]
-        for lemma, forms in vocab.targets.items()
-        if lemma[0] == w[0]
-    }
-    near = {lemma: forms for lemma, forms in near.items() if forms}
-    if len(near) != 1:
-        return None  # no candidate, or two body parts as close
-    [forms] = near.values()
-    form = max(forms, key=lambda f: f.endswith("s") == w.endswith("s"))  # "Gluts": glutes, not glute
-    return _replace_word(
-        text,
-        tok,
-        form,
-        "domain.title_typo",
-        0.75,
-        f"{tok.text!r} in a title is one letter from the domain term {form!r}",
-    )
+    reason = f"{tok.text!r} in a title is one letter from the domain term {form!r}"
+    return _replace_word(ctx.text, tok, form, "domain.title_typo", 0.75, reason)
 
 
 def _replace_word(text: str, tok: Token, word: str, rule: str, score: float, reason: str) -> Edit:
@@ -255,125 +443,132 @@ def _noun_slot(text: str, end: int) -> bool:
     return nxt is None or nxt in NOUN_FOLLOWERS
 
 
-def _phrase_edits(text, seg, vocab, ctx, wild, trunc, covered) -> list[Edit]:
-    """Windows that differ from a lexicon or heading phrase by one word, or miss one inner word."""
+class _Windows(NamedTuple):
+    """The windows of a text worth a phrase repair."""
+
+    known: bytearray  # 1 for a token inside a lexicon name as written ("spine twist stretch")
+    near: dict[tuple[int, int], bool]  # (start, length) one word from a phrase -> maybe a heading's
+    truncated: list[tuple[int, int]]  # (start, length) that may be a phrase without an inner word
+
+
+def _windows(ctx: _Context) -> _Windows:
+    """Windows whose words hold their places in some phrase: all of them (a lexicon name as written,
+    or one missing an inner word), or all but one word a repair may replace."""
+    index, lows, seg = ctx.index, ctx.lows, ctx.seg
+    masks = np.fromiter(map(index.places.get, lows, repeat(0)), dtype=np.uint32, count=len(lows))
+    known = bytearray(len(lows))
+    for n in KNOWN_LENGTHS:
+        for s in _window_starts(masks, seg, "phrase", n):
+            if tuple(lows[s : s + n]) in index.vocab.phrases:
+                known[s : s + n] = b"\1" * n
+    heading_masks = None
+    if ctx.headings.places:
+        heading_masks = np.fromiter(map(ctx.headings.places.get, lows, repeat(0)), dtype=np.uint32, count=len(lows))
+    # words a phrase repair may replace (see _changeable)
+    lengths = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
+    glue = np.fromiter(map(GLUE_WORDS.__contains__, lows), dtype=bool, count=len(lows))
+    changeable = (lengths >= 3) & ~glue
+    near: dict[tuple[int, int], bool] = {}
+    truncated: list[tuple[int, int]] = []
+    for n in WINDOW_LENGTHS:
+        near.update(((s, n), False) for s in _window_starts(masks, seg, "phrase", n, changeable))
+        if heading_masks is not None:
+            near.update(((s, n), True) for s in _window_starts(heading_masks, seg, "phrase", n, changeable))
+        truncated += ((s, n) for s in _window_starts(masks, seg, "truncated", n))
+    return _Windows(known, near, truncated)
+
+
+def _phrase_edits(ctx: _Context) -> list[Edit]:
+    """Windows that differ from a lexicon or heading phrase by one word, or miss one inner word.
+
+    Only the windows :func:`_windows` finds are looked at; they are taken in text order, as a scan
+    of every window would.
+    """
+    found = _windows(ctx)
     edits: list[Edit] = []
-    lows = [t.lower for t in seg]
-    phrase_words = _phrase_words(vocab.phrases)
-    known_spans = set()
-    for n in (5, 4, 3, 2):
-        for s in range(len(seg) - n + 1):
-            if tuple(lows[s : s + n]) in vocab.phrases:
-                known_spans.update(range(s, s + n))
-    for s in range(len(seg)):
-        heading_phrases = ctx.heading_of(seg[s].start)
-        local_wild = _wild_index(heading_phrases)
-        heading_words = _words_of(heading_phrases)
-        for n in (2, 3, 4):
-            if s + n > len(seg):
-                break
-            window = tuple(lows[s : s + n])
-            if sum(w not in phrase_words and w not in heading_words for w in window) > 1:
-                continue  # a candidate phrase differs from the window in one word only
-            if window in vocab.phrases or window in heading_phrases:
-                continue
-            best = _best_phrase(text, seg, s, n, window, vocab, ctx, wild, local_wild, heading_phrases, known_spans)
+    # in text order; at one start, misheard words before missing ones, shorter windows first
+    for s, missing, n in sorted([(s, 0, n) for s, n in found.near] + [(s, 1, n) for s, n in found.truncated]):
+        if not missing:
+            best = _best_phrase(ctx, s, n, found.known, found.near[(s, n)])
             if best:
                 edits.append(best)
-        for n in (2, 3, 4):
-            if s + n > len(seg) or any(k in known_spans for k in range(s, s + n)):
-                continue
-            window = tuple(lows[s : s + n])
-            for phrase, j in trunc.get(window, ()):
-                edit = _truncation_edit(text, seg, s, n, phrase, j, ctx, heading_phrases)
+        elif not any(found.known[s : s + n]):
+            for phrase, j in ctx.index.trunc.get(tuple(ctx.lows[s : s + n]), ()):
+                edit = _truncation_edit(ctx, s, n, phrase, j, ctx.heading(s))
                 if edit:
                     edits.append(edit)
-    for e in edits:
-        covered.update(range(e.start, e.end))
     return edits
 
 
-def _best_phrase(text, seg, s, n, window, vocab, ctx, wild, local_wild, heading_phrases, known_spans) -> Edit | None:
+def _best_phrase(ctx: _Context, s: int, n: int, known: bytearray, near_heading: bool) -> Edit | None:
+    """The one-word repair making tokens ``s:s+n`` a lexicon or heading phrase, if one is clearly best.
+
+    near_heading (bool): whether the window may be one word from a heading phrase.
+    """
+    index = ctx.index
+    window = tuple(ctx.lows[s : s + n])
+    found = [c for c in index.candidates(window) if not known[s + c[0]]]
+    heading = ctx.heading(s) if found or near_heading else _NO_HEADING
+    if heading.phrases:
+        for i in _changeable(window):
+            if known[s + i]:
+                continue  # part of a lexicon name as written
+            for phrase in heading.wild.get((*window[:i], "*", *window[i + 1 :]), ()):
+                pair = None if phrase in index.vocab.phrases else index.pair(window[i], phrase[i])
+                if pair is not None:
+                    found.append((i, phrase, pair))
+    if not found or window in index.vocab.phrases or window in heading.phrases:
+        return None
     scored: list[tuple[float, tuple[str, ...], int]] = []
-    for i in range(n):
-        if s + i in known_spans:
-            continue  # part of a lexicon name as written ("spine twist stretch")
-        key = (*window[:i], "*", *window[i + 1 :])
-        tok = seg[s + i]
-        w = window[i]
-        if len(w) < 3 or w in GLUE_WORDS or all(x in GLUE_WORDS for j, x in enumerate(window) if j != i):
-            continue
-        for phrase in {*wild.get(key, ()), *local_wild.get(key, ())}:
-            c = phrase[i]
-            if c == w or morph_variant(w, c) or (c in GLUE_WORDS):
-                continue
-            prev = seg[s - 1].lower if s > 0 else None
-            score = _phrase_word_score(
-                text,
-                tok,
-                w,
-                c,
-                phrase,
-                seg[s],
-                prev,
-                seg[s + n - 1].end,
-                vocab,
-                ctx,
-                heading_phrases,
-            )
-            if score > 0:
-                scored.append((score, phrase, i))
+    names: dict[int, bool] = {}
+    for i, phrase, pair in found:
+        if i not in names:
+            names[i] = ctx.is_name(s + i)
+        score = 0.0 if names[i] else _phrase_word_score(ctx, s, n, i, phrase, pair, heading)
+        if score > 0:
+            scored.append((score, phrase, i))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])
     score, phrase, i = scored[0]
     if len(scored) > 1 and scored[1][1] != phrase and score - scored[1][0] < AMBIGUITY_MARGIN:
         return None
-    tok = seg[s + i]
-    return _replace_word(
-        text,
-        tok,
-        phrase[i],
-        "domain.phrase",
-        score,
-        f"{tok.text!r} in {' '.join(window)!r} is likely {' '.join(phrase)!r}",
-    )
+    tok = ctx.tokens[s + i]
+    reason = f"{tok.text!r} in {' '.join(window)!r} is likely {' '.join(phrase)!r}"
+    return _replace_word(ctx.text, tok, phrase[i], "domain.phrase", score, reason)
 
 
-def _phrase_word_score(text, tok, w, c, phrase, first, prev, end, vocab, ctx, heading_phrases) -> float:
-    """Confidence that word ``w`` is a mishearing of ``c`` inside ``phrase``; 0 when no case."""
-    if is_name(text, tok.start, tok.text):
-        return 0.0
-    spell = spelling_similarity(w, c)
-    sound = sound_similarity(w, c)
-    if not (is_known(c) or c in vocab.words):
-        return 0.0
-    in_heading = phrase in heading_phrases
-    in_doc = ctx.phrase_count(phrase) > 0
-    known = is_known(w) or w in vocab.words
-    if w in vocab.words or is_sanskrit_pose(w):
+def _phrase_word_score(
+    ctx: _Context, s: int, n: int, i: int, phrase: tuple[str, ...], pair: _Pair, heading: Heading
+) -> float:
+    """Confidence that word ``i`` of window ``s:s+n`` is a mishearing of its word in ``phrase``.
+
+    The conditions on the two words alone are ``pair``'s (:meth:`_Index._pair`); these are the
+    document's: the phrase in the heading above or elsewhere in the document, the word's slot.
+    """
+    text = ctx.text
+    w = ctx.lows[s + i]
+    end = ctx.tokens[s + n - 1].end
+    in_heading = phrase in heading.phrases
+    in_doc = ctx.has_phrase(phrase)
+    if w in ctx.index.vocab.words or is_sanskrit_pose(w):
         # protected: only a near-identical form in a noun slot, with the document's own evidence
         # or a name-like position ("Pelvis tilt is ..." at the start of a sentence)
-        if spell < 0.8 or w[0] != c[0] or not _noun_slot(text, end):
+        if not _noun_slot(text, end):
             return 0.0
         if in_heading or in_doc:
             return 0.8
-        starts_np = sentence_initial(text, first.start) or prev in NP_STARTERS
+        starts_np = sentence_initial(text, ctx.tokens[s].start) or ctx.prev_word(s) in NP_STARTERS
         if starts_np and _next_word(text, end) in COPULAS:
             return 0.75
         return 0.55
-    if not known:
-        if spell >= 0.7:
-            return 0.75 + 0.2 * spell + (0.03 if in_doc or in_heading else 0.0) - 0.1
-        return 0.0
-    if w in COMMON_NOUNS:
-        return 0.0
-    close = spell >= 0.75 and sound >= 0.75
+    if not is_known(w):
+        return 0.75 + 0.2 * pair.spell + (0.03 if in_doc or in_heading else 0.0) - 0.1
+    close = pair.close
     if close and (in_doc or in_heading):
         return 0.85
     # a heading right above names the phrase: a looser sound-alike will do ("harm stretch")
-    rare_here = w[0] == c[0] and ctx.counts[w] <= 2
-    partial = fuzz.partial_ratio(w, c, processor=str.lower) if rare_here else 0.0
+    partial = pair.partial if ctx.counts[w] <= 2 else 0.0
     if in_heading and partial >= 75:
         return 0.75
     if close or (in_doc and partial >= 85):
@@ -381,20 +576,21 @@ def _phrase_word_score(text, tok, w, c, phrase, first, prev, end, vocab, ctx, he
     return 0.0
 
 
-def _truncation_edit(text, seg, s, n, phrase, j, ctx, heading_phrases) -> Edit | None:
-    end_tok = seg[s + n - 1]
-    if any(is_name(text, t.start, t.text) for t in seg[s : s + n]):
+def _truncation_edit(ctx: _Context, s: int, n: int, phrase: tuple[str, ...], j: int, heading: Heading) -> Edit | None:
+    text, tokens = ctx.text, ctx.tokens
+    first, end_tok = tokens[s], tokens[s + n - 1]
+    if any(is_name(text, t.start, t.text) for t in tokens[s : s + n]):
         return None
     nxt = _next_word(text, end_tok.end)
     if nxt in OBJECT_STARTERS:
         return None
-    in_context = ctx.phrase_count(phrase) > 0 or phrase in heading_phrases
-    line_start = text.rfind("\n", 0, seg[s].start) + 1
+    in_context = ctx.has_phrase(phrase) or phrase in heading.phrases
+    line_start = text.rfind("\n", 0, first.start) + 1
     line_end = text.find("\n", end_tok.end)
     line = text[line_start : len(text) if line_end < 0 else line_end]
-    whole_line = re.sub(r"^[\s#*\-\d.)]*|[\s:.]*$", "", line) == text[seg[s].start : end_tok.end]
+    whole_line = re.sub(r"^[\s#*\-\d.)]*|[\s:.]*$", "", line) == text[first.start : end_tok.end]
     # a noun-phrase slot ("as the knee to stretch but"), not a verb ("pull the knee to stretch")
-    before = WORD.findall(text[max(0, seg[s].start - 40) : seg[s].start])[-2:]
+    before = WORD.findall(text[max(0, first.start - 40) : first.start])[-2:]
     before = [b.lower() for b in before]
     np_slot = (
         len(before) == 2
@@ -404,7 +600,7 @@ def _truncation_edit(text, seg, s, n, phrase, j, ctx, heading_phrases) -> Edit |
         and ctx.counts[phrase[j]] > 0
     )
     score = 0.8 if in_context or whole_line else 0.75 if np_slot else 0.55
-    gap_tok = seg[s + j - 1]
+    gap_tok = tokens[s + j - 1]
     missing = phrase[j]
     return make_edit(
         text,
@@ -417,28 +613,31 @@ def _truncation_edit(text, seg, s, n, phrase, j, ctx, heading_phrases) -> Edit |
     )
 
 
-def _word_edits(text, seg, vocab, ctx, covered, titles: Spans) -> list[Edit]:
+def _word_edits(ctx: _Context, covered: set[int], titles: Spans) -> list[Edit]:
     """Single misheard or misspelt words repaired to a body part, equipment or a document word.
 
     In a title-case line capitals are not names ("Static Gluts"), so its words are not protected.
     """
+    text, lows, kind = ctx.text, ctx.lows, ctx.index.kind
+    starts, ends, texts = ctx.tokens.starts, ctx.tokens.ends, ctx.tokens.texts
     edits: list[Edit] = []
-    for k, tok in enumerate(seg):
-        w = tok.lower
-        if tok.start in covered or len(w) < 3 or not w.isalpha():
+    for k, w in enumerate(lows):
+        what = kind(w)
+        if what == _SKIP or starts[k] in covered:
             continue
-        if _protected(text, tok, vocab) and not (titles.covers(tok.start, tok.end) and w not in vocab.words):
+        title = titles.covers(starts[k], ends[k])
+        if what == _KNOWN and not title and ctx.prev_word(k) not in BODY_DETERMINERS:
+            continue  # a real word is repaired only in a title or after a determiner
+        if not title and (is_name(text, starts[k], texts[k]) or is_sanskrit_pose(w)):
             continue
-        if text[tok.end : tok.end + 1] == "-" or text[tok.start - 1 : tok.start] == "-":
+        if text[ends[k] : ends[k] + 1] == "-" or text[starts[k] - 1 : starts[k]] == "-":
             continue  # part of a hyphenated compound ("nick-name")
-        if w in COMMON_NOUNS or w in GLUE_WORDS:
-            continue
-        if not is_known(w):
-            edit = _typo_edit(text, tok, vocab, ctx)
-        elif titles.covers(tok.start, tok.end):
-            edit = _title_word_edit(text, tok, vocab)
+        if what == _UNKNOWN:
+            edit = _typo_edit(ctx, k)
+        elif title:
+            edit = _title_word_edit(ctx, k)
         else:
-            edit = _misheard_edit(text, seg, k, tok, vocab, ctx)
+            edit = _misheard_edit(ctx, k)
         if edit:
             edits.append(edit)
     return edits
@@ -454,16 +653,16 @@ def _rank(w: str, cands: Mapping[str, tuple[str, str]], score: Callable[[str, st
     return ranked
 
 
-def _typo_edit(text, tok, vocab, ctx) -> Edit | None:
+def _typo_edit(ctx: _Context, k: int) -> Edit | None:
     """A non-word one edit (two if long) from a domain or common word: "hamstirng", "forard"."""
-    w = tok.lower
+    text, tok, w, vocab = ctx.text, ctx.tokens[k], ctx.lows[k], ctx.index.vocab
     if len(w) < 5:
         return None
     limit = 1 if len(w) <= 7 else 2
     near = nearest_words(w, vocab)
     seen = {n[0] for n in near}
-    for word, count in ctx.counts.items():  # the document's own repeated words are candidates too
-        if count >= 2 and word[:1] == w[:1] and word not in seen and len(word) >= 5 and zipf(word) >= 1.0:
+    for word in ctx.repeated.get(w[0], ()):  # the document's own repeated words are candidates too
+        if word not in seen:
             dist = OSA.distance(w, word)
             if dist <= limit:
                 near.append((word, dist))
@@ -500,24 +699,19 @@ def _typo_edit(text, tok, vocab, ctx) -> Edit | None:
     return _replace_word(text, tok, form, "domain.typo", score, f"{tok.text!r} is not a word; nearest {what} {form!r}")
 
 
-def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
+def _misheard_edit(ctx: _Context, k: int) -> Edit | None:
     """A real word where a body part is expected: "your spin", "release the gills"."""
-    w = tok.lower
-    prev = _prev_words(seg, k, 2)
-    if not prev or prev[-1] not in POSSESSIVES | {"the", "both"}:
+    text, tok, w = ctx.text, ctx.tokens[k], ctx.lows[k]
+    prev = ctx.prev_words(k, 2)
+    if not prev or prev[-1] not in BODY_DETERMINERS:
         return None
-    slot = _body_slot_form(w, prev, _next_word(text, tok.end), vocab, ctx)
+    slot = _body_slot_form(w, prev, _next_word(text, tok.end), ctx)
     if slot is not None:
         reason = f"{tok.text!r} after {' '.join(prev)!r} is a body slot and sounds like {slot!r}"
         return _replace_word(text, tok, slot, "domain.misheard", 0.72, reason)
-    cands = {lemma: forms for lemma, forms in vocab.targets.items() if lemma[0] == w[0]}
-    if not cands:
+    ranked = ctx.index.misheard_ranking(w)
+    if not ranked:
         return None
-
-    def combined(a: str, b: str) -> float:
-        return min(spelling_similarity(a, b), sound_similarity(a, b))
-
-    ranked = _rank(w, cands, combined)
     sim, form = ranked[0]
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     if sim >= 0.75 and sim - second >= AMBIGUITY_MARGIN and prev[-1] in POSSESSIVES:
@@ -527,7 +721,11 @@ def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
     else:
         # ASR weak path: a body verb, the target named elsewhere in the document, consonants kept.
         # Only terms the document uses compete, so spelling variants ("gluteus") cannot tie.
-        cands = {lemma: forms for lemma, forms in cands.items() if any(ctx.counts[f] for f in forms)}
+        cands = {
+            lemma: forms
+            for lemma, forms in ctx.index.by_initial.get(w[0], {}).items()
+            if any(ctx.counts[f] for f in forms)
+        }
         if not cands:
             return None
         ranked = _rank(w, cands, lambda a, b: Levenshtein.normalized_similarity(skeleton(a), skeleton(b)))
@@ -554,7 +752,7 @@ def _misheard_edit(text, seg, k, tok, vocab, ctx) -> Edit | None:
     )
 
 
-def _body_slot_form(w: str, prev: Sequence[str], nxt: str | None, vocab: Vocabulary, ctx: _Context) -> str | None:
+def _body_slot_form(w: str, prev: Sequence[str], nxt: str | None, ctx: _Context) -> str | None:
     """The body part a real word in a body slot sounds like: "bend your needs", "lift your hits".
 
     A body slot is a possessive or article right after a verb that moves a body part or a
@@ -563,6 +761,7 @@ def _body_slot_form(w: str, prev: Sequence[str], nxt: str | None, vocab: Vocabul
     the body part ("your knees"); the heard word must be rare in the document, and must be the
     head of its phrase (in "lift the top knee" the body part comes next).
     """
+    vocab = ctx.index.vocab
     if len(prev) < 2 or prev[0] not in SLOT_HEADS or ctx.counts[w] > 2 or nxt in vocab.words:
         return None
     ranked = sorted(
@@ -618,19 +817,12 @@ def _heading_phrases(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def heading_lookup(doc: Document, chain: Chain) -> Callable[[int], tuple[tuple[str, ...], ...]]:
-    """Map an offset of the chain's current text to the phrases of the heading above it.
+def heading_lookup(doc: Document, chain: Chain) -> Headings:
+    """The phrases of the heading above each offset of the chain's current text.
 
     The heading above is the last one that ends before the offset, so a heading never supports
     its own words ("To perform the harm stretch:" under "Hamstring stretch"). Headings are found
     in ``doc.text`` and read from the current text, so a repaired heading offers repaired words.
     """
     spans = [(chain.forward(s, is_end=False), chain.forward(e, is_end=True)) for s, e in _heading_spans(doc)]
-    ends = [e for _, e in spans]
-    phrases = [_heading_phrases(word_tuple(chain.text[s:e])) for s, e in spans]
-
-    def heading_of(pos: int) -> tuple[tuple[str, ...], ...]:
-        idx = bisect_right(ends, pos) - 1
-        return phrases[idx] if idx >= 0 else ()
-
-    return heading_of
+    return Headings([e for _, e in spans], [_heading_phrases(word_tuple(chain.text[s:e])) for s, e in spans])

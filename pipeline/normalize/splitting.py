@@ -15,12 +15,21 @@ anything inside a URL, e-mail address or file name.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..models import Edit
 from .ngrams import in_dictionary, pair_logp, sequence_logp, word_logp
 from .text import SHORT_WORDS, make_edit, match_case, protected_spans, sentence_initial, word_tokens
-from .vocabulary import LONG_WORD_LETTERS, Vocabulary, is_sanskrit_pose, is_word, morph_variant, nearest_words, zipf
+from .vocabulary import (
+    LONG_WORD_LETTERS,
+    Vocabulary,
+    is_sanskrit_pose,
+    is_word,
+    morph_variant,
+    nearest_words_in,
+    zipf,
+)
 
 #: Every part of a split must be at least this common an English word.
 SPLIT_PART_MIN_ZIPF = 3.0
@@ -91,10 +100,10 @@ def _split_options(w: str, words: frozenset[str]) -> list[tuple[float, float, tu
     return sorted(options, key=lambda o: -o[0])
 
 
-def _typo_logp(w: str, vocab: Vocabulary | None, parts: tuple[str, ...] = ()) -> float | None:
+def _typo_logp(w: str, words: frozenset[str], parts: tuple[str, ...] = ()) -> float | None:
     """Log-probability of the best typo reading of ``w`` (a missing space costs one edit)."""
     # a typo that is a split part or its inflection ("tilts" for "tiltis" = "tilt is") is no rival
-    near = [n for n in nearest_words(w, vocab) if not any(n[0] == p or morph_variant(n[0], p) for p in parts)]
+    near = [n for n in nearest_words_in(w, words) if not any(n[0] == p or morph_variant(n[0], p) for p in parts)]
     if not near:
         return None
     typo, dist = near[0]
@@ -109,8 +118,12 @@ def split_word(word: str, vocab: Vocabulary | None = None) -> Split | None:
     >>> [split_word(w) for w in ("cannot", "workout", "tadasana", "vinyasa", "forard")]
     [None, None, None, None, None]
     """
-    words = vocab.words if vocab else frozenset()
-    w = word.lower().replace("’", "'")
+    return _split(word.lower().replace("’", "'"), vocab.words if vocab else frozenset())
+
+
+@lru_cache(maxsize=1 << 16)
+def _split(w: str, words: frozenset[str]) -> Split | None:
+    """``split_word`` of a lower-case word with plain apostrophes, kept: texts repeat their words."""
     letters = w.replace("'", "")
     if len(letters) < 4 or w in words or is_sanskrit_pose(w) or w.count("'") > 1 or in_dictionary(w):
         return None
@@ -132,7 +145,7 @@ def split_word(word: str, vocab: Vocabulary | None = None) -> Split | None:
         score = min(0.95, 0.8 + 0.05 * (pair - joined - SPLIT_MARGIN))
         reason = f"run-together words: {' + '.join(parts)} (log10 P {pair:.1f} as two words, {joined:.1f} as one)"
         return Split(parts, round(score, 3), reason)
-    typo_logp = _typo_logp(w, vocab, parts)
+    typo_logp = _typo_logp(w, words, parts)
     if typo_logp is not None and logp < typo_logp + 0.5:
         return None  # a typo explains the token as well or better
     score = min(0.95, 0.75 + 0.1 * (weakest - SPLIT_PART_MIN_ZIPF))
@@ -142,19 +155,6 @@ def split_word(word: str, vocab: Vocabulary | None = None) -> Split | None:
     return Split(parts, round(score, 3), reason)
 
 
-_SPLITS: dict[tuple[str, int], Split | None] = {}
-
-
-def _split_cached(word: str, vocab: Vocabulary | None) -> Split | None:
-    """``split_word`` memoized per vocabulary: a text repeats its words."""
-    key = (word, id(vocab.words) if vocab else 0)
-    if key not in _SPLITS:
-        if len(_SPLITS) > 100_000:
-            _SPLITS.clear()
-        _SPLITS[key] = split_word(word, vocab)
-    return _SPLITS[key]
-
-
 def split_run_together(text: str, vocab: Vocabulary | None = None) -> list[Edit]:
     """Split run-together words against web unigram and bigram frequencies.
 
@@ -162,17 +162,23 @@ def split_run_together(text: str, vocab: Vocabulary | None = None) -> list[Edit]
     >>> [(e.before, e.after) for e in split_run_together(text)]
     [('legstogether', 'legs together'), ('ifyou', 'if you')]
     """
+    words = vocab.words if vocab else frozenset()
+    tokens = word_tokens(text)
+    splits = {w: found for w in set(tokens.texts) if (found := _split(w.lower().replace("’", "'"), words))}
+    if not splits:
+        return []
     edits: list[Edit] = []
     protected = protected_spans(text)
-    for tok in word_tokens(text):
+    for k, word in enumerate(tokens.texts):
+        found = splits.get(word)
+        if found is None:
+            continue
+        tok = tokens[k]
         if not tok.text.replace("'", "").replace("’", "").isalpha() or tok.text[1:] != tok.text[1:].lower():
             continue
         if tok.text[0].isupper() and not sentence_initial(text, tok.start):
             continue
         if protected.covers(tok.start, tok.end):
-            continue
-        found = _split_cached(tok.text, vocab)
-        if found is None:
             continue
         # the token's own apostrophe (typographic or not) is kept
         after = " ".join(found.parts)

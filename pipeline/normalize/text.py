@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import accumulate
+from typing import NamedTuple, overload
 
 from ..models import Edit
 
@@ -110,21 +112,61 @@ class Token(NamedTuple):
     lower: str
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The word tokens of a text as parallel lists (built without a Python object per word);
+    indexing gives a :class:`Token`, slicing a list of them."""
+
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    #: lower case, typographic apostrophes made plain
+    lows: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, k: int) -> Token: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Token]: ...
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        return Token(self.starts[k], self.ends[k], self.texts[k], self.lows[k])
+
+
+_WORD_SPLIT = re.compile(f"({WORD.pattern})")
+
+
 @lru_cache(maxsize=4)
-def word_tokens(text: str) -> tuple[Token, ...]:
-    """Word tokens of ``text``; cached, since several mechanisms read the same text in turn."""
-    return tuple(Token(m.start(), m.end(), m.group(), m.group().lower().replace("’", "'")) for m in WORD.finditer(text))
+def word_tokens(text: str) -> Words:
+    """Word tokens of ``text``; cached, since several mechanisms read the same text in turn.
+
+    >>> w = word_tokens("Don’t  stop")
+    >>> w.starts, w.ends, w.texts, w.lows, w[1]
+    ([0, 7], [5, 11], ['Don’t', 'stop'], ["don't", 'stop'], Token(start=7, end=11, text='stop', lower='stop'))
+    """
+    parts = _WORD_SPLIT.split(text)  # gap, word, gap, ..., word, gap
+    bounds = list(accumulate(map(len, parts), initial=0))
+    texts = parts[1::2]
+    lows = list(map(str.lower, texts))
+    if "’" in text:
+        lows = [w.replace("’", "'") for w in lows]
+    return Words(bounds[1:-1:2], bounds[2::2], texts, lows)
 
 
-def segments(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
-    """Runs of words joined only by spaces or hyphens: phrases never cross punctuation or lines."""
-    segs: list[list[Token]] = []
-    for tok in tokens:
-        if segs and JOINABLE_GAP.fullmatch(text[segs[-1][-1].end : tok.start]):
-            segs[-1].append(tok)
-        else:
-            segs.append([tok])
-    return segs
+def segment_ids(text: str, words: Words) -> list[int]:
+    """The segment number of each word. A segment is a run of words joined only by spaces or
+    hyphens: phrases never cross punctuation or lines.
+
+    >>> t = "Knee to chest. Hug-it\\nnow"
+    >>> segment_ids(t, word_tokens(t))
+    [0, 0, 0, 1, 1, 2]
+    """
+    gaps = map(text.__getitem__, map(slice, words.ends, words.starts[1:]))
+    breaks = (gap != " " and JOINABLE_GAP.fullmatch(gap) is None for gap in gaps)
+    return list(accumulate(breaks, initial=0)) if words.texts else []
 
 
 # --------------------------------------------------------------------------- protected spans
@@ -172,7 +214,10 @@ class Spans:
         return self.spans[i] if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1] else None
 
 
-_DOTTED_CHUNK = re.compile(r"[^\s<>\"]*[.@][^\s<>\"]*")
+#: A whole run of characters other than whitespace, "<", ">" and '"' that holds a "." or an "@". It
+#: starts only where a run starts and skips to its first "." or "@" without backtracking: trying
+#: every start inside every run was quadratic in the run's length.
+_DOTTED_CHUNK = re.compile(r"(?<![^\s<>\"])[^\s<>\".@]*+[.@][^\s<>\"]*")
 
 
 @lru_cache(maxsize=4)

@@ -197,22 +197,16 @@ def morph_variant(a: str, b: str) -> bool:
     return short.endswith("y") and long_ == short[:-1] + "ies"
 
 
-_COMMON_WORDS: dict[int, dict[str, list[str]]] = {}
-
-
+@lru_cache(maxsize=4)
 def _typo_candidates(vocab_words: frozenset[str]) -> dict[str, list[str]]:
     """Common English words (Zipf >= COMMON_WORD_MIN_ZIPF) and domain words, by first letter."""
-    key = id(vocab_words)
-    if key not in _COMMON_WORDS:
-        by_initial: dict[str, list[str]] = {}
-        common = (w for w in top_n_list("en", 20000) if w.isalpha() and zipf(w) >= COMMON_WORD_MIN_ZIPF)
-        for w in {*common, *(w for w in vocab_words if len(w) >= 4 and w.isalpha())}:
-            by_initial.setdefault(w[0], []).append(w)
-        for ws in by_initial.values():
-            ws.sort()
-        _COMMON_WORDS.clear()  # one vocabulary at a time
-        _COMMON_WORDS[key] = by_initial
-    return _COMMON_WORDS[key]
+    by_initial: dict[str, list[str]] = {}
+    common = (w for w in top_n_list("en", 20000) if w.isalpha() and zipf(w) >= COMMON_WORD_MIN_ZIPF)
+    for w in {*common, *(w for w in vocab_words if len(w) >= 4 and w.isalpha())}:
+        by_initial.setdefault(w[0], []).append(w)
+    for ws in by_initial.values():
+        ws.sort()
+    return by_initial
 
 
 def nearest_words(word: str, vocab: Vocabulary | None = None) -> list[tuple[str, int]]:
@@ -223,9 +217,13 @@ def nearest_words(word: str, vocab: Vocabulary | None = None) -> list[tuple[str,
     >>> nearest_words("forard")[:1], nearest_words("legstogether")
     ([('forward', 1)], [])
     """
-    w = word.lower()
-    words = vocab.words if vocab else frozenset()
+    return list(nearest_words_in(word.lower(), vocab.words if vocab else frozenset()))
+
+
+@lru_cache(maxsize=1 << 16)
+def nearest_words_in(w: str, words: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """``nearest_words`` of a lower-case word given a vocabulary's words; kept, as texts repeat words."""
     limit = 1 if len(w) <= 7 else 2
     cands = _typo_candidates(words).get(w[:1], [])
     found = process.extract(w, cands, scorer=OSA.distance, score_cutoff=limit, limit=20)
-    return sorted(((f[0], int(f[1])) for f in found), key=lambda f: (f[1], -zipf(f[0]), f[0]))
+    return tuple(sorted(((f[0], int(f[1])) for f in found), key=lambda f: (f[1], -zipf(f[0]), f[0])))

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import spacy
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.matcher import Matcher
 
 from pipeline import resources
 from pipeline.models import ConfusionRule
 from pipeline.normalize import confusions
+from pipeline.normalize.text import is_name, match_case
 
 
 def _confusion_examples():
@@ -60,16 +65,106 @@ def test_confusions_confusion_keeps_names(rules):
     assert confusions.apply_confusions("Ask Jo today.", [rule]) == []
 
 
-@pytest.mark.parametrize("rule_id, anchor", [("nut-not", "nut"), ("right-side", "write"), ("these-are", "this")])
-def test_confusions_anchor_is_the_rarest_literal_token(rule_id, anchor, rules):
-    rule = next(r for r in rules if r.id == rule_id)
-    assert anchor in confusions.anchors(rule)
+@pytest.mark.parametrize(
+    "text_in, text_out",
+    [
+        # the anchor ("could") is a piece of a word that a tokenizer exception splits
+        ("You couldn't of known.", "You couldn't have known."),
+        ("We shouldn't of rushed.", "We shouldn't have rushed."),
+        # a pattern reaching over whitespace tokens between chunks
+        ("Hold it.\n\n  Than lower slowly.", "Hold it.\n\n  Then lower slowly."),
+        # the rarest anchor in this text is the second word, not the first
+        ("your your your your your going to love it", "your your your your you're going to love it"),
+        # negatives
+        ("We cannot of course skip it.", "We cannot of course skip it."),
+        ("You should of, you know", "You should of, you know"),
+    ],
+)
+def test_confusions_found_around_anchors(text_in, text_out, rules, edited):
+    assert edited(text_in, confusions.apply_confusions(text_in, rules)) == text_out
 
 
 def test_confusions_rules_skipped_without_their_anchor_still_match_with_it(rules):
-    # the matcher is built per anchor subset: a text with one anchor gets that rule's edit
+    # a text with one anchor gets that rule's edit
     assert [e.after for e in confusions.apply_confusions("Cross your write leg.", rules)] == ["right"]
     assert confusions.apply_confusions("Cross your right leg.", rules) == []
+
+
+@pytest.mark.parametrize(
+    "pattern, text_in, hits",
+    [
+        # a word with a letter beyond ASCII is looked for as a substring, not as a letter run
+        ([{"LOWER": "café"}, {"LOWER": "au"}], "Un café au lait", ["au"]),
+        ([{"LOWER": "café"}, {"LOWER": "au"}], "Un cafe au lait", []),
+        # a word with an apostrophe, and a token a tokenizer exception splits out of a word
+        ([{"LOWER": "n't"}, {"LOWER": "of"}], "You couldn't of known", ["of"]),
+    ],
+)
+def test_confusions_words_beyond_letter_runs_still_match(pattern, text_in, hits):
+    rule = ConfusionRule(id="test", pattern=pattern, target=1, replacement="x", reason="test", examples=[["x", "x"]])
+    assert [e.before for e in confusions.apply_confusions(text_in, [rule])] == hits
+
+
+def _whole_text_edits(text: str, rules) -> list[tuple[int, int, str, str]]:
+    """The edits as one plain Matcher over the whole text finds them: the reference the spans must
+    reproduce (match order included, since the first rule hitting a token names the edit)."""
+    nlp = spacy.blank("en")
+    matcher = Matcher(nlp.vocab)
+    for rule in rules:
+        matcher.add(rule.id, [confusions.expand(rule.pattern)])
+    by_id = {r.id: r for r in rules}
+    doc = nlp.make_doc(text)
+    found: dict[int, list] = {}
+    for match_id, start, _end, align in matcher(doc, with_alignments=True):
+        rule = by_id[nlp.vocab.strings[match_id]]
+        if rule.target in align:
+            found.setdefault(start + align.index(rule.target), []).append(rule)
+    edits = []
+    for i, hits in sorted(found.items()):
+        tok = doc[i]
+        if len({r.replacement.lower() for r in hits}) == 1 and not is_name(text, tok.idx, tok.text):
+            edits.append((tok.idx, tok.idx + len(tok.text), match_case(tok.text, hits[0].replacement), hits[0].id))
+    return edits
+
+
+@st.composite
+def _instance(draw) -> str:
+    """Words that one rule's pattern may match, with random gaps and capitals: most match it."""
+    rule = draw(st.sampled_from(resources.confusions()))
+    words = []
+    for token in confusions.expand(rule.pattern):
+        if token.get("OP") in {"?", "*"} and draw(st.booleans()):
+            continue
+        lower = token.get("LOWER")
+        if isinstance(lower, str):
+            choices = [lower]
+        elif isinstance(lower, dict) and "IN" in lower:
+            choices = list(lower["IN"])
+        else:  # a number, a negated set, a space
+            choices = ["4", "the", "x", "\n", "."]
+        word = draw(st.sampled_from(choices))
+        words.append(word.capitalize() if draw(st.integers(0, 5)) == 0 else word)
+        words.append(draw(_GAPS))
+    return "".join(words)
+
+
+#: Gaps and pieces that stress the spans: whitespace of every kind, tokenizer exceptions that split a
+#: word ("couldn't", "cannot", "gonna"), punctuation, capitals, and characters whose lower case
+#: changes length or is ASCII ("İ", the Kelvin sign).
+_GAPS = st.sampled_from([" ", " ", " ", "", "\n", "  ", "\t", "\xa0", " \n", "\n ", "\n\n"])
+_PIECES = st.one_of(
+    _instance(),
+    st.sampled_from("couldn't shouldn’t cannot gonna Lie You're It's 30 İ \u212aneE x . , ! ? ; ( )".split()),
+)
+
+
+@given(pieces=st.lists(st.tuples(_PIECES, _GAPS), max_size=12))
+def test_confusions_spans_find_what_the_whole_text_matcher_finds(pieces, rules):
+    text = "".join(piece + gap for piece, gap in pieces)
+    got = [
+        (e.start, e.end, e.after, e.rule.removeprefix("confusion.")) for e in confusions.apply_confusions(text, rules)
+    ]
+    assert got == _whole_text_edits(text, rules)
 
 
 def test_confusions_term_class_expands_and_unknown_class_fails():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import normalize
 from pipeline.models import Document, Section
-from pipeline.normalize import Vocabulary
+from pipeline.normalize import Vocabulary, domain
 
 
 def repair(doc: Document, vocab: Vocabulary, rules) -> str:
@@ -148,3 +150,43 @@ def test_domain_weak_candidates_become_suggestions(vocab, rules, text_document):
     assert ndoc.edits == [] and ndoc.text == text
     [suggestion] = ndoc.suggestions
     assert suggestion.after == " chest" and suggestion.score < normalize.APPLY_THRESHOLD
+
+
+#: Words for the window test: the test lexicon's words, near misses of them, glue and other words.
+_WINDOW_WORDS = st.sampled_from(
+    "knee knees to chest stretch pelvic pelvis tilt hamstring harm glute bridge child's pose cat cow "
+    "legs up the wall hip flexor psoas pigeon clamshell side plank seated twist calf calve thread "
+    "needle double figure four with towel hold your a an and on of in spine spin shin ok".split()
+)
+
+
+@given(
+    words=st.lists(st.tuples(_WINDOW_WORDS, st.sampled_from([" ", " ", "-", ", ", ".\n"])), max_size=14),
+    heading=st.lists(_WINDOW_WORDS, max_size=5),
+)
+def test_domain_windows_hold_every_window_with_a_candidate(words, heading, vocab):
+    """The window filter keeps every window a scan of all windows would find something in."""
+    text = "".join(w + gap for w, gap in words)
+    phrases = domain._heading_phrases(tuple(heading))
+    ctx = domain._context(text, domain._index(vocab), domain.Headings([0], [phrases]))
+    found = domain._windows(ctx)
+    lows, segs = ctx.lows, ctx.segs
+    for n in domain.KNOWN_LENGTHS:
+        for s in range(len(lows) - n + 1):
+            window = tuple(lows[s : s + n])
+            if segs[s] != segs[s + n - 1]:
+                continue
+            if window in vocab.phrases:
+                assert all(found.known[s : s + n])
+            if n in domain.WINDOW_LENGTHS and window in ctx.index.trunc:
+                assert (s, n) in found.truncated
+            if n in domain.WINDOW_LENGTHS and ctx.index.candidates(window):
+                assert (s, n) in found.near
+            near_heading = any(
+                all(p[j] == window[j] for j in range(n) if j != i)
+                for p in phrases
+                if len(p) == n
+                for i in domain._changeable(window)
+            )
+            if n in domain.WINDOW_LENGTHS and near_heading:
+                assert found.near.get((s, n)) is True

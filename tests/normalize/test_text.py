@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -49,3 +51,18 @@ def test_text_spans_covers_agrees_with_brute_force(raw, start, length):
 )
 def test_text_sentence_initial(source, word, initial):
     assert text.sentence_initial(source, source.index(word)) is initial
+
+
+@given(st.text(alphabet=st.sampled_from("aZ’'- .\n9é"), max_size=40))
+def test_text_word_tokens_agree_with_the_word_pattern(source):
+    words = text.word_tokens(source)
+    expected = [(m.start(), m.end(), m.group()) for m in text.WORD.finditer(source)]
+    assert list(zip(words.starts, words.ends, words.texts, strict=True)) == expected
+    assert words.lows == [w.lower().replace("’", "'") for w in words.texts]
+    assert [tok.text for tok in words] == words.texts and len(words) == len(expected)
+
+
+@given(st.text(alphabet=st.sampled_from('a.@ <>"\n-/'), max_size=30))
+def test_text_dotted_chunks_are_the_runs_with_a_dot_or_at(source):
+    runs = [m.group() for m in re.finditer(r'[^\s<>"]+', source) if "." in m.group() or "@" in m.group()]
+    assert [m.group() for m in text._DOTTED_CHUNK.finditer(source)] == runs
