@@ -69,13 +69,12 @@ def local(tasks: Sequence[Task], jobs: int) -> Iterator[Outcome]:
     if jobs <= 1:
         yield from map(run_task, tasks)
         return
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    if "fork" in multiprocessing.get_all_start_methods():
         _warm()  # loaded once here, then shared by the forked workers (copy on write)
-        context = multiprocessing.get_context("fork")
+        context, initializer = multiprocessing.get_context("fork"), None
     else:
-        context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_warm) as pool:
+        context, initializer = multiprocessing.get_context("spawn"), _warm
+    with context.Pool(jobs, initializer=initializer) as pool:
         yield from pool.imap(run_task, tasks, chunksize=1)
 
 

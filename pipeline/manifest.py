@@ -32,7 +32,13 @@ def _stat(path: Path) -> list[int] | None:
 def raw_files(raw_dir: Path) -> list[list]:
     """[relative path, size, mtime_ns] of every file below ``raw_dir`` (links followed), sorted."""
     out: list[list] = []
+    seen: set[str] = set()
     for folder, dirs, names in os.walk(raw_dir, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back into a folder already walked
+            dirs.clear()
+            continue
+        seen.add(real)
         dirs.sort()
         for name in sorted(names):
             path = Path(folder, name)

@@ -504,7 +504,6 @@ class DocumentRecord(Record):
     extracted_text: str | None = Field(
         description="For a PDF or DOCX, the text a reader extracted (what its offsets point into); else null."
     )
-    words: int = Field(ge=0, description="Words in the clean text (for throughput figures).")
     shingles: bytes = Field(
         description="Sorted distinct 32-bit hashes of the text's word 3-grams, little-endian uint32 "
         "(``families.shingle_hashes``)."

@@ -31,7 +31,6 @@ class Summary:
     """What a run did, for the closing paragraph and the tests."""
 
     documents: int = 0
-    words: int = 0
     exercises: int = 0
     unknown: int = 0  # exercises whose name matched no lexicon entry (flagged for review)
     conflicts: dict[str, int] = field(default_factory=dict)
@@ -177,36 +176,25 @@ def _outcomes(tasks: list[executors.Task], options: Options) -> Iterator[executo
 def stage_records(raw_dir: Path, *, root: Path, upto: str, notify: Notify = _quiet) -> Iterator[BaseModel]:
     """The records of one stage ('ingest', 'normalize' or 'extract') for every raw file, in
     file order, uncached (for inspecting a stage); a file that fails is notified and skipped."""
-    from . import extract, normalize
+    from . import extract, normalize, stages
 
     found = ingest.discover(raw_dir, root)
     for problem in [*found.errors, *found.warnings]:
         notify(problem)
     for f in found.files:
-        where = paths.shown(f.path)
-        stage = "ingest"
         try:
-            doc = ingest.build_document(
-                f.path.read_bytes(), doc_id=f.doc_id, path=f.rel_path, meta=ingest.read_meta(f.path), where=where
-            )
-            if upto == "ingest":
-                yield doc
-                continue
-            stage = "normalize"
-            normalized = normalize.normalize_document(doc)
-            if upto == "normalize":
-                yield normalized
-                continue
-            stage = "extract"
-            yield extract.extract_document(doc, normalized)
+            with stages.guarded(paths.shown(f.path)) as stage:
+                out = doc = ingest.ingest_file(f)
+                if upto != "ingest":
+                    stage.name = "normalize"
+                    out = normalized = normalize.normalize_document(doc)
+                if upto == "extract":
+                    stage.name = "extract"
+                    out = extract.extract_document(doc, normalized)
         except PipelineError as err:
             notify(err)
-        except OSError as err:
-            notify(InputError(f"cannot be read ({err.strerror})", where=where, fix="Check its permissions"))
-        except Exception as exc:  # noqa: BLE001 - fault isolation: one document's failure stays its own
-            from .errors import StageError
-
-            notify(StageError(stage, where, exc))
+            continue
+        yield out
 
 
 def corrections(records: list[DocumentRecord]) -> CorrectionReport:
@@ -312,7 +300,6 @@ def _run_locked(
 
     summary = Summary(
         documents=len(records),
-        words=sum(r.words for r in records),
         exercises=len(dataset.exercises),
         unknown=sum(e.review for e in dataset.exercises),
         edits=len(correction_report.corrections),

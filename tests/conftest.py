@@ -508,11 +508,3 @@ def handout_docx() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-
-def long_handout(chars: int) -> tuple[str, dict[str, int]]:
-    """A handout of about ``chars`` characters, one section per exercise (``pipeline.bench``)."""
-    from pipeline.bench import long_handout as make
-
-    return make(chars)

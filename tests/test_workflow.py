@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENT_NAMES, any_document_text, blank_pdf, long_handout
+from conftest import DOCUMENT_NAMES, any_document_text, blank_pdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import cli, merge, paths, publish, workflow
 from pipeline import report as report_mod
+from pipeline.bench import long_handout
 from pipeline.errors import InputError, ResolutionError, StageError
 from pipeline.models import ConflictReport, Dataset
 
