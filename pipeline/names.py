@@ -273,6 +273,11 @@ class NameIndex:
         composed = self.compose(name)
         if composed is not None:
             return NameMatch(composed, "composition", 100.0)
+        credited = without_credit(name)
+        if credited != name:
+            found = self._match(credited)
+            if found.mapping in ("alias", "composition"):
+                return NameMatch(found.exercise_id, "composition", 100.0)
         core = _core(name_key(" ".join(reduce(name).split()) or name))
         if not core or not self.aliases:
             return NameMatch(None, "unmatched", 0.0)
@@ -301,6 +306,25 @@ class NameIndex:
         if score >= FUZZY_CUTOFF:
             return NameMatch(entry_id, "fuzzy", score)
         return NameMatch(None, "unmatched", score)
+
+
+_CREDIT = re.compile(r"^\s*(?:[A-Z][\w-]*['’]s|[A-Z]{3,5})\s+(?=\S+\s+\S)")
+
+
+def without_credit(name: str) -> str:
+    """A name without the person or brand it credits ("Yuri's", "GMB"), when at least two words
+    remain: the credit names who made an exercise up, not what moves. A one-word rest keeps its
+    prefix, which may be what changes the exercise ('VMO squat').
+
+    >>> without_credit("GMB Wrist Prep"), without_credit("McGill's curl up"), without_credit("VMO squat")
+    ('Wrist Prep', 'curl up', 'VMO squat')
+    >>> without_credit("Child's pose"), without_credit("SL glute bridge"), without_credit("PRONE PRESS UP")
+    ("Child's pose", 'SL glute bridge', 'PRONE PRESS UP')
+    """
+    rest = _CREDIT.sub("", name, count=1)
+    if rest != name and rest.split()[0].isupper():
+        return name  # a name in capitals: 'PRONE PRESS-UP' holds no acronym
+    return rest
 
 
 def _same_head(written: str, alias: str) -> bool:
@@ -425,10 +449,14 @@ def reduce(name: str) -> str:
     ('standing single leg calf raise', 'seated knee extension')
     >>> reduce("Four-point kneeling arm raise"), reduce("Glute Bridge")
     ('quadruped kneeling arm raise', 'glute bridge')
+    >>> reduce("Stretching the Calves"), reduce("Stretching")
+    ('calf stretch', 'stretching')
     """
     vocab = vocabulary()
     words = normalize_name(_PARENTHESIS.sub(" ", name)).replace("side lying", "side-lying").split()
     words = _synonyms(words, vocab.synonyms)
+    if len(words) >= 2 and words[0] == "stretching" and "stretch" not in words:
+        words = [*words[1:-1], singular(words[-1]), "stretch"]  # 'Stretching Calves' = calf stretch
     # A trailing equipment phrase: a preposition followed by equipment and filler words only.
     for i, word in enumerate(words):
         tail = words[i + 1 :]

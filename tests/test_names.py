@@ -32,6 +32,9 @@ LEXICON = [
     entry("glute-set", "Glute set", ["gluteal squeeze", "glute squeeze"], position="supine"),
     entry("push-up", "Push-up", ["press up"], position="prone"),
     entry("hip-abduction", "Standing hip abduction", ["standing hip abduction"]),
+    entry("wrist-warm-up", "Wrist warm-up", ["wrist prep"], position=None),
+    entry("calf-stretch", "Calf stretch", ["wall calf stretch"]),
+    entry("squat", "Squat", ["bodyweight squat"]),
 ]
 
 
@@ -69,6 +72,16 @@ def test_names_reduce(name, expected):
         ("Seated hip abduction", None, "unmatched"),
         ("Double calf raise", None, "unmatched"),
         ("Single-leg squat", None, "unmatched"),
+        # A credited person or brand is not part of the name; a one-word rest keeps its prefix.
+        ("ACME Wrist Prep", "wrist-warm-up", "composition"),
+        ("Coach Lee's wrist prep", None, "unmatched"),
+        ("Lee's Wrist Prep", "wrist-warm-up", "composition"),
+        ("VMO squat", None, "unmatched"),
+        ("STANDING HIP ABDUCTIONS", "hip-abduction", "alias"),
+        ("SQUAT WRIST PREP", None, "unmatched"),
+        # 'Stretching X' is the X stretch.
+        ("Stretching the calves", "calf-stretch", "composition"),
+        ("Stretching", None, "unmatched"),
     ],
 )
 def test_names_map_by_composition(name, exercise_id, method):
