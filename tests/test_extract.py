@@ -234,6 +234,29 @@ CASES = [
             ("shoulder-blade-squeeze", "reps", (8, 12)),
         },
     ),
+    (
+        "a heading that names nothing does not swallow the exercises its items name",
+        "## With a barbell\n\nIt works as follows:\n\n* On Mondays you swap the hinge work for "
+        "romanian deadlifts, 3 sets of 8 reps.\n* On Fridays you do goblet squats instead, 4 sets of 6 reps.\n",
+        {
+            ("romanian-deadlift", "exercise", None),
+            ("romanian-deadlift", "sets", (3, 3)),
+            ("romanian-deadlift", "reps", (8, 8)),
+            ("goblet-squat", "exercise", None),
+            ("goblet-squat", "sets", (4, 4)),
+            ("goblet-squat", "reps", (6, 6)),
+        },
+    ),
+    (
+        "a heading that lost its name keeps its body, named positions included",
+        "## 2. Stretch:\n\n- Lie on your back as for a bridge and hug one knee to your chest.\n"
+        "- Hold 20 seconds, 3 times.\n",
+        {
+            ("knee-to-chest", "exercise", None),
+            ("knee-to-chest", "hold_seconds", (20, 20)),
+            ("knee-to-chest", "reps", (3, 3)),
+        },
+    ),
 ]
 
 

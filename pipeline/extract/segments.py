@@ -567,7 +567,12 @@ def _prose(
     """Paragraphs, cues and steps: lexicon mentions in running text."""
     sdoc = outline.sdoc
     current = segments[-1]
-    scoped = current.is_exercise and current.how in ("heading", "item", "row", "lead") or (current.how == "unnamed")
+    # A heading that lost its name ('3. Stretch:') scopes its body; one that names nothing ('The
+    # basic process works as follows:') does not, so the exercises its body names are found.
+    unnamed = current.how == "unnamed" and (
+        current.exercise_id is not None or lost_name(heading_name(current.heading or ""))
+    )
+    scoped = current.is_exercise and current.how in ("heading", "item", "row", "lead") or unnamed
     lead = named[0] if named else None
     if scoped and lead and lead.id_ != current.exercise_id and is_lead(sdoc, lead, sec.start):
         level = current.level + (0 if current.how == "lead" else 1)
