@@ -257,6 +257,29 @@ CASES = [
             ("knee-to-chest", "reps", (3, 3)),
         },
     ),
+    (
+        "a heading the lexicon does not know, among exercises, with instructions, is an exercise",
+        "Bridge\nLie on your back with knees bent and lift your hips. Hold 5 seconds.\n\n"
+        "Garden Gate\nOn your back, knees bent, let both knees fall to one side. Hold 10 seconds each side.\n\n"
+        "Clamshell\nLie on your side with knees bent and open the top knee. Do 10 times.\n\n"
+        "Rest\nRest 60 seconds before the next round.\n",
+        {
+            ("bridge", "exercise", None),
+            ("bridge", "hold_seconds", (5, 5)),
+            ("?Garden Gate", "exercise", None),
+            ("?Garden Gate", "hold_seconds", (10, 10)),
+            ("?Garden Gate", "per_side", True),
+            ("clamshell", "exercise", None),
+            ("clamshell", "reps", (10, 10)),
+        },
+    ),
+    (
+        "one exercise among headings makes no list of exercises",
+        "Bridge\nLie on your back with knees bent and lift your hips. Hold 5 seconds.\n\n"
+        "Good Morning Routine\nOn waking, sit on the edge of the bed with your feet flat and breathe for 30 seconds.\n\n"
+        "Garden Gate\nOn your back, knees bent, let both knees fall to one side. Hold 10 seconds.\n",
+        {("bridge", "exercise", None), ("bridge", "hold_seconds", (5, 5))},
+    ),
 ]
 
 

@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
@@ -367,6 +368,67 @@ def _instructions(sdoc: Doc, start: int, end: int) -> bool:
     return span is not None and sum(t.lower_ in words for t in span) >= 2
 
 
+def _titled(sec: Section) -> bool:
+    """A heading, item, row or field whose first words are a name."""
+    titled = sec.kind in ("heading", "item", "row") or sec.kind == "field" and sec.role is None
+    return bool(titled and sec.title and sec.name_start is not None and sec.name_end is not None)
+
+
+class Judged(NamedTuple):
+    """A titled section's name, the mentions in it, the end of its body and what the name is."""
+
+    name: str
+    in_name: list[Span]
+    end: int
+    verdict: Verdict
+    has_body: bool
+
+
+def siblings_of_exercises(secs: Sequence[Section], judged: dict[int, Judged]) -> list[int]:
+    """Titled sections that name nothing the lexicon or the vocabulary knows ('Knee Over') but
+    give instructions or values, among siblings (same kind and level, no parent heading between)
+    of which at least two, and more than those unknown, are exercises: a list of exercises goes on
+    naming exercises. They become new exercises, named by their heading, for review.
+    """
+    runs: dict[tuple[str, int], list[int]] = defaultdict(list)
+    out: list[int] = []
+
+    def close(key: tuple[str, int]) -> None:
+        run = runs.pop(key, [])
+        verdicts = [judged[k].verdict.kind for k in run]
+        known = sum(v in ("exercise", "new") for v in verdicts)
+        unknown = [
+            k for k in run if judged[k].verdict.kind == "none" and judged[k].has_body and _may_name(judged[k].name)
+        ]
+        if known >= 2 and known > verdicts.count("none"):
+            out.extend(unknown)
+
+    for k, sec in enumerate(secs):
+        if sec.kind == "heading" and sec.role is None:
+            for key in [key for key in runs if key[0] != "heading" or key[1] > sec.level]:
+                close(key)  # a parent heading ends the lists under it
+        if k in judged:
+            runs[(sec.kind, sec.level)].append(k)
+    for key in list(runs):
+        close(key)
+    return sorted(out)
+
+
+def _may_name(name: str) -> bool:
+    """A few words that may be an exercise's name: no activity ('Rest'), no sentence.
+
+    >>> _may_name("Knee Over"), _may_name("Rest"), _may_name("It works as follows"), _may_name("Why?")
+    (True, False, False, False)
+    """
+    words = name.split()
+    return 0 < len(words) <= MAX_NAME_WORDS and not is_activity(name) and not re.search(r"[?!.;]$", name)
+
+
+MAX_NAME_WORDS = 3
+"""Most words a heading the lexicon does not know may have to count as an exercise's name only for
+standing among exercises (a longer one reads as a sentence: 'It works as follows')."""
+
+
 def build_segments(outline: Outline) -> list[Segment]:
     """Cut the repaired text into segments, each about one exercise, a group, or nothing."""
     sdoc, secs = outline.sdoc, outline.sections
@@ -399,25 +461,30 @@ def build_segments(outline: Outline) -> list[Segment]:
                 return later.start
         return len(text)
 
-    previous: Section | None = None
+    judged: dict[int, Judged] = {}
     for k, sec in enumerate(secs):
-        named = outline.mentions_in(sec.start, sec.end)
-        titled = (
-            sec.kind in ("heading", "item", "row")
-            and sec.title
-            or (sec.kind == "field" and sec.role is None and sec.title)
-        )
-        if sec.kind == "heading" and sec.role is not None:
-            previous = sec
-            continue  # a label ('Setup', 'Tips') or a progression heading: part of the exercise
-        if titled and sec.name_start is not None and sec.name_end is not None:
-            raw_name = text[sec.name_start : sec.name_end]
-            name = clean_name(raw_name, sec.number)
+        if _titled(sec) and not (sec.kind == "heading" and sec.role is not None):
+            assert sec.name_start is not None and sec.name_end is not None
+            name = clean_name(text[sec.name_start : sec.name_end], sec.number)
+            named = outline.mentions_in(sec.start, sec.end)
             in_name = [m for m in named if sec.name_start <= m.start_char and m.end_char <= sec.name_end + 1]
             end = body_end(k)
             has_body = outline.states_values(sec.start, end) or _instructions(sdoc, sec.name_end, end)
+            judged[k] = Judged(name, in_name, end, judge(outline.index, name, in_name, has_body), has_body)
+    for k in siblings_of_exercises(secs, judged):
+        judged[k] = judged[k]._replace(verdict=Verdict("new"))
+
+    previous: Section | None = None
+    for k, sec in enumerate(secs):
+        named = outline.mentions_in(sec.start, sec.end)
+        if sec.kind == "heading" and sec.role is not None:
+            previous = sec
+            continue  # a label ('Setup', 'Tips') or a progression heading: part of the exercise
+        if k in judged:
+            assert sec.name_start is not None and sec.name_end is not None
+            raw_name = text[sec.name_start : sec.name_end]
+            name, in_name, end, verdict, _ = judged[k]
             is_title = sec.kind == "heading" and k == 0 and outline.title is not None and name == outline.title
-            verdict = judge(outline.index, name, in_name, has_body)
             if (
                 sec.kind == "heading"
                 and verdict.kind in ("exercise", "new")
