@@ -46,6 +46,8 @@ HOLD = [
     ("Hold for 30 seconds.", [("hold_seconds", 30, 30)]),
     ("Wall squat 3 x 40s", [("sets", 3, 3), ("hold_seconds", 40, 40)]),
     ("Then just hang out here for about 45 seconds.", [("hold_seconds", 45, 45)]),
+    ("Sink down and hang out there for a minute or so.", [("hold_seconds", 60, 60)]),
+    ("We hang out in the lobby for a minute before class.", []),
     ("Turn your head as far as you comfortably can for about 10 seconds.", [("hold_seconds", 10, 10)]),
     ("Reach as far as you can, and stay for 20 seconds.", [("hold_seconds", 20, 20)]),
     ("Run as far as you can for 12 minutes and note the distance.", []),
